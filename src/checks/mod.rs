@@ -1,0 +1,62 @@
+//! Checks: pure functions from facts, sheet rows and catalog to findings. A check never opens a
+//! file. One file per rule family; the registry of every rule is `registry`.
+
+pub mod date;
+pub mod file;
+pub mod number;
+pub mod registry;
+pub mod sheet;
+pub mod signature;
+
+use crate::facts::pdf::PdfFacts;
+use crate::facts::FileFacts;
+use crate::model::{Finding, Lang};
+use jiff::civil::Date;
+use registry::Code;
+
+/// Everything a file check may look at.
+pub struct FileContext<'a> {
+    pub unit: Option<&'a str>,
+    pub criterion: Option<&'a str>,
+    pub rel: &'a str,
+    pub facts: &'a FileFacts,
+    pub period_start: Date,
+    pub cutoff: Date,
+    pub lang: Lang,
+}
+
+impl FileContext<'_> {
+    pub fn finding(&self, code: Code, vi: String, en: String) -> Finding {
+        Finding::new(code, self.lang.pick(vi, en))
+            .unit(self.unit)
+            .criterion(self.criterion)
+            .file(Some(self.rel))
+    }
+}
+
+/// All file rules for one file as evidence of one criterion (or on its own).
+pub fn check_file(ctx: &FileContext) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if let Some(pdf) = file::check(ctx, &mut findings) {
+        signature::check(ctx, pdf, &mut findings);
+        if file::has_text_layer(ctx, pdf, &mut findings) {
+            number::check(ctx, pdf, &mut findings);
+            date::check(ctx, pdf, &mut findings);
+        }
+    }
+    findings
+}
+
+/// A readable PDF's facts, for the checks that need one.
+pub fn readable_pdf(facts: &FileFacts) -> Option<&PdfFacts> {
+    match facts.outcome {
+        crate::facts::Outcome::Ok => facts.pdf.as_ref(),
+        _ => None,
+    }
+}
+
+/// Points as Vietnamese write them: `1,5`.
+pub fn points(value: f64, lang: Lang) -> String {
+    let text = format!("{}", crate::model::round_points(value));
+    lang.pick(text.replace('.', ","), text)
+}

@@ -1,0 +1,167 @@
+//! Score and evidence rules over one workbook row: KC501 above max, KC502 no evidence, KC503 no
+//! statistics table, KC504 listed file missing, KC505 unknown criterion.
+
+use super::{points, readable_pdf, Code};
+use crate::attach::Unresolved;
+use crate::catalog::{Criterion, Kind};
+use crate::facts::FileFacts;
+use crate::model::{Finding, Lang};
+use crate::sheet::Row;
+
+pub struct RowContext<'a> {
+    pub unit: &'a str,
+    pub row: &'a Row,
+    pub criterion: Option<&'a Criterion>,
+    /// Facts of the row's evidence files that are present.
+    pub evidence: Vec<&'a FileFacts>,
+    pub unresolved: &'a [Unresolved],
+    pub lang: Lang,
+}
+
+impl RowContext<'_> {
+    fn finding(&self, code: Code, vi: String, en: String) -> Finding {
+        Finding::new(code, self.lang.pick(vi, en))
+            .unit(Some(self.unit))
+            .criterion(Some(&self.row.code))
+    }
+}
+
+/// A tiny tolerance: scores are decimals typed by people, stored as binary floats.
+const EPSILON: f64 = 1e-9;
+
+pub fn check_row(ctx: &RowContext) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let row = ctx.row;
+    let lang = ctx.lang;
+    missing_files(ctx, &mut out);
+    let Some(criterion) = ctx.criterion else {
+        out.push(
+            ctx.finding(
+                Code::KC505,
+                format!(
+                    "Mã tiêu chí \"{}\" (dòng {}) không có trong bộ tiêu chí.",
+                    row.code, row.line
+                ),
+                format!(
+                    "Criterion code \"{}\" (row {}) is not in the catalog.",
+                    row.code, row.line
+                ),
+            )
+            .excerpt(row.code.clone()),
+        );
+        return out;
+    };
+    // Area and group rows are sums of their children; only criteria are judged.
+    if criterion.kind != Kind::Criterion {
+        return out;
+    }
+    let Some(score) = row.score else { return out };
+    if score > criterion.max + EPSILON {
+        out.push(
+            ctx.finding(
+                Code::KC501,
+                format!(
+                    "Điểm tự chấm {} cao hơn điểm tối đa {} của tiêu chí.",
+                    points(score, lang),
+                    points(criterion.max, lang)
+                ),
+                format!(
+                    "Self score {} is above the criterion's maximum {}.",
+                    points(score, lang),
+                    points(criterion.max, lang)
+                ),
+            )
+            .excerpt(format!(
+                "{} > {}",
+                points(score, lang),
+                points(criterion.max, lang)
+            )),
+        );
+    }
+    if score <= EPSILON {
+        return out;
+    }
+    if criterion.requires_evidence && ctx.evidence.is_empty() {
+        out.push(ctx.finding(
+            Code::KC502,
+            format!(
+                "Tự chấm {} điểm nhưng không có tài liệu kiểm chứng nào.",
+                points(score, lang)
+            ),
+            format!(
+                "{} points claimed with no evidence file.",
+                points(score, lang)
+            ),
+        ));
+    }
+    statistics_table(ctx, criterion, &mut out);
+    out
+}
+
+fn missing_files(ctx: &RowContext, out: &mut Vec<Finding>) {
+    for unresolved in ctx.unresolved {
+        let finding = match unresolved {
+            Unresolved::NotFound(path) => ctx
+                .finding(
+                    Code::KC504,
+                    format!("Bảng tự chấm liệt kê tệp \"{path}\" nhưng hồ sơ không có tệp này."),
+                    format!("The sheet lists \"{path}\" but the submission has no such file."),
+                )
+                .file(Some(path)),
+            Unresolved::Escapes(path) => ctx
+                .finding(
+                    Code::KC504,
+                    format!("Đường dẫn \"{path}\" trỏ ra ngoài thư mục đơn vị: không được đọc, coi như thiếu tệp."),
+                    format!("The path \"{path}\" leaves the unit folder: never read, counted as missing."),
+                )
+                .file(Some(path)),
+        };
+        out.push(
+            finding.excerpt(
+                ctx.row
+                    .files
+                    .iter()
+                    .find(|f| unresolved_is(unresolved, f))
+                    .cloned()
+                    .unwrap_or_default(),
+            ),
+        );
+    }
+}
+
+fn unresolved_is(unresolved: &Unresolved, listed: &str) -> bool {
+    match unresolved {
+        Unresolved::NotFound(p) | Unresolved::Escapes(p) => {
+            listed.replace('\\', "/").ends_with(p.as_str()) || listed.trim() == p
+        }
+    }
+}
+
+/// KC503, only when every attachment could be read as text: an attachment we cannot read (a
+/// scan, a Word file) may hold the table, and a false zero costs the unit real points.
+fn statistics_table(ctx: &RowContext, criterion: &Criterion, out: &mut Vec<Finding>) {
+    if !criterion.requires_table || ctx.evidence.is_empty() {
+        return;
+    }
+    let mut all_readable = true;
+    for facts in &ctx.evidence {
+        match readable_pdf(facts) {
+            Some(pdf) if pdf.statistics_table_page.is_some() => return,
+            Some(pdf) if pdf.text_chars >= crate::facts::pdf::MIN_TEXT_CHARS => {}
+            _ => all_readable = false,
+        }
+    }
+    if all_readable {
+        out.push(ctx.finding(
+            Code::KC503,
+            format!(
+                "Tiêu chí yêu cầu Bảng thống kê nhưng không tài liệu nào trong {} tệp đính kèm có \"BẢNG THỐNG KÊ\" / \"BIỂU THỐNG KÊ\".",
+                ctx.evidence.len()
+            ),
+            format!(
+                "The criterion requires a statistics table; none of the {} attached files has a \"BẢNG THỐNG KÊ\" / \"BIỂU THỐNG KÊ\" heading.",
+                ctx.evidence.len()
+            ),
+        ));
+    }
+}

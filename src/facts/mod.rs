@@ -1,0 +1,197 @@
+//! Facts per file: plain data extracted once, in parallel, under a budget. A file that cannot be
+//! read becomes an outcome, never an abort; a panic in a parser is contained here.
+
+pub mod pdf;
+pub mod sniff;
+
+use sha2::{Digest, Sha256};
+use sniff::Kind;
+use std::io::Read;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Limits every parser runs under.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    /// Files larger than this are not parsed (only hashed).
+    pub max_file_bytes: u64,
+    /// Per stream, when decompressing.
+    pub max_stream_bytes: usize,
+    pub max_pages: usize,
+    /// Checked between pages; a file still being read then is marked over budget.
+    pub deadline: Duration,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            max_file_bytes: 256 * 1024 * 1024,
+            max_stream_bytes: 32 * 1024 * 1024,
+            max_pages: 2_000,
+            deadline: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Why a file could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Problem {
+    Empty,
+    /// The extension promises one kind, the bytes are another (an HTML error page named .pdf).
+    NotWhatExtensionSays {
+        extension: String,
+        found: Kind,
+    },
+    /// The parser refused it; technical detail from the parser.
+    Corrupt(String),
+    Io(String),
+    /// A parser panicked; contained, reported, the run goes on.
+    Panic(String),
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Empty => write!(f, "empty file"),
+            Problem::NotWhatExtensionSays { extension, found } => write!(
+                f,
+                "named .{extension} but the content is {}",
+                found.as_str()
+            ),
+            Problem::Corrupt(detail) => write!(f, "corrupt: {detail}"),
+            Problem::Io(detail) => write!(f, "read error: {detail}"),
+            Problem::Panic(detail) => write!(f, "parser panic: {detail}"),
+        }
+    }
+}
+
+/// What reading the file came to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Ok,
+    /// Corrupt, truncated, empty, or not what its extension says.
+    Unreadable(Problem),
+    Encrypted,
+    /// A budget was hit: which one.
+    OverBudget(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileFacts {
+    pub size: u64,
+    pub sha256: Option<String>,
+    pub kind: Kind,
+    pub outcome: Outcome,
+    pub pdf: Option<pdf::PdfFacts>,
+}
+
+/// Reads, hashes, sniffs and (for PDFs) parses one file. Never panics, never aborts.
+pub fn extract(path: &Path, budget: &Budget) -> FileFacts {
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let started = Instant::now();
+    let bytes = match read_bounded(path, budget.max_file_bytes) {
+        Ok(Loaded::Whole(bytes)) => bytes,
+        Ok(Loaded::TooLarge(size)) => {
+            return FileFacts {
+                size,
+                sha256: None,
+                kind: Kind::Unknown,
+                outcome: Outcome::OverBudget(format!(
+                    "file size: {size} bytes > {}",
+                    budget.max_file_bytes
+                )),
+                pdf: None,
+            }
+        }
+        Err(error) => {
+            return FileFacts {
+                size: 0,
+                sha256: None,
+                kind: Kind::Unknown,
+                outcome: Outcome::Unreadable(Problem::Io(error)),
+                pdf: None,
+            }
+        }
+    };
+    facts_from_bytes(&bytes, &extension, budget, started)
+}
+
+/// The same as [`extract`] over bytes already in memory.
+/// `extension` is the file name's, lower case, without the dot.
+pub fn facts_from_bytes(
+    bytes: &[u8],
+    extension: &str,
+    budget: &Budget,
+    started: Instant,
+) -> FileFacts {
+    let sha256 = Some(hex(&Sha256::digest(bytes)));
+    let kind = sniff::sniff(bytes);
+    let mut facts = FileFacts {
+        size: bytes.len() as u64,
+        sha256,
+        kind,
+        outcome: Outcome::Ok,
+        pdf: None,
+    };
+    if kind == Kind::Empty {
+        facts.outcome = Outcome::Unreadable(Problem::Empty);
+        return facts;
+    }
+    if let Some(expected) = Kind::expected_for_extension(extension) {
+        if !expected.contains(&kind) {
+            facts.outcome = Outcome::Unreadable(Problem::NotWhatExtensionSays {
+                extension: extension.to_string(),
+                found: kind,
+            });
+            return facts;
+        }
+    }
+    if kind == Kind::Pdf {
+        match catch_unwind(AssertUnwindSafe(|| pdf::extract(bytes, budget, started))) {
+            Ok(Ok(pdf)) => facts.pdf = Some(pdf),
+            Ok(Err(outcome)) => facts.outcome = outcome,
+            Err(panic) => {
+                facts.outcome = Outcome::Unreadable(Problem::Panic(panic_message(&panic)))
+            }
+        }
+    }
+    facts
+}
+
+enum Loaded {
+    Whole(Vec<u8>),
+    TooLarge(u64),
+}
+
+fn read_bounded(path: &Path, max: u64) -> Result<Loaded, String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let size = file.metadata().map_err(|e| e.to_string())?.len();
+    if size > max {
+        return Ok(Loaded::TooLarge(size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // take(): a file that grows while being read still cannot exceed the budget.
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > max {
+        return Ok(Loaded::TooLarge(bytes.len() as u64));
+    }
+    Ok(Loaded::Whole(bytes))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}

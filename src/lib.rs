@@ -1,0 +1,18 @@
+//! kiemchung: checks the evidence files of a PAR INDEX self-assessment and flags what an
+//! appraisal council would score zero. `check` runs the pipeline: discover → workbook + catalog →
+//! facts per file (parallel) → checks (pure) → report.
+
+pub mod attach;
+pub mod catalog;
+pub mod checks;
+pub mod discover;
+pub mod explain;
+pub mod facts;
+pub mod model;
+pub mod report;
+pub mod sheet;
+pub mod vn;
+
+mod pipeline;
+
+pub use pipeline::{check, Config, Run};

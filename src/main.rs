@@ -1,0 +1,253 @@
+//! The command line: a thin clap layer over the library. Exit codes: 0 = no finding at or above
+//! `--fail-on`, 1 = findings, 2 = usage, configuration or output error.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use kiemchung::catalog::{Catalog, DEFAULT_ID};
+use kiemchung::facts::{self, Budget};
+use kiemchung::model::{Lang, Severity};
+use kiemchung::report::{render, Format, RenderOptions};
+use kiemchung::{check, explain, Config};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "kiemchung",
+    version,
+    about = "Kiểm tra tài liệu kiểm chứng Chỉ số CCHC (PAR INDEX)"
+)]
+struct Cli {
+    /// Ngôn ngữ thông báo / message language
+    #[arg(long, global = true, value_enum, default_value = "vi")]
+    lang: LangArg,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Vi,
+    En,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Zero,
+    Warning,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Kiểm tra một đơn vị, một tỉnh (thư mục các đơn vị) hoặc từng tệp
+    Check {
+        /// Thư mục đơn vị, thư mục tỉnh hoặc tệp
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Mã bộ tiêu chí nhúng (kiemchung catalog) hoặc tệp TOML/JSON
+        #[arg(long, default_value = DEFAULT_ID)]
+        catalog: String,
+        /// Thời điểm chốt số liệu (YYYY-MM-DD), thay cho giá trị của bộ tiêu chí
+        #[arg(long)]
+        cutoff: Option<String>,
+        /// Thư mục chứng thư gốc tin cậy (PEM/DER/CRT) cho kiểm tra chữ ký số
+        #[arg(long)]
+        trust: Option<PathBuf>,
+        /// text | json
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Ghi kết quả vào tệp (ghi nguyên tử) thay vì stdout
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Chỉ các mã này (phân tách bởi dấu phẩy; tiền tố như KC2)
+        #[arg(long, value_delimiter = ',')]
+        select: Vec<String>,
+        /// Bỏ qua các mã này
+        #[arg(long, value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// Số luồng xử lý song song (mặc định: số lõi CPU)
+        #[arg(long, short)]
+        jobs: Option<usize>,
+        /// Mức phát hiện làm mã thoát 1
+        #[arg(long, value_enum, default_value = "zero")]
+        fail_on: FailOn,
+    },
+    /// Xem những gì đọc được từ một tệp: chữ ký, số, ngày, mẫu chữ
+    Inspect { file: PathBuf },
+    /// Liệt kê quy tắc hoặc giải thích một mã (vd. KC202)
+    Rule { code: Option<String> },
+    /// Liệt kê bộ tiêu chí nhúng hoặc hiển thị một bộ (mã hoặc tệp)
+    Catalog { id: Option<String> },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = match cli.lang {
+        LangArg::Vi => Lang::Vi,
+        LangArg::En => Lang::En,
+    };
+    match run(cli.command, lang) {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("kiemchung: {} {message}", lang.pick("lỗi:", "error:"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command, lang: Lang) -> Result<u8, String> {
+    match command {
+        Command::Check {
+            paths,
+            catalog,
+            cutoff,
+            trust,
+            format,
+            output,
+            select,
+            ignore,
+            jobs,
+            fail_on,
+        } => {
+            let format = Format::parse(&format).ok_or_else(|| {
+                lang.pick(
+                    format!("định dạng '{format}' không hỗ trợ (text, json)"),
+                    format!("unknown format '{format}' (text, json)"),
+                )
+            })?;
+            let catalog = Catalog::resolve(&catalog)?;
+            let cutoff = cutoff
+                .map(|text| {
+                    kiemchung::vn::date::parse_loose(&text).ok_or_else(|| {
+                        format!(
+                            "--cutoff '{text}': {}",
+                            lang.pick("không phải ngày (YYYY-MM-DD)", "not a date (YYYY-MM-DD)")
+                        )
+                    })
+                })
+                .transpose()?;
+            if let Some(dir) = &trust {
+                if !dir.is_dir() {
+                    return Err(format!(
+                        "--trust '{}': {}",
+                        dir.display(),
+                        lang.pick("không phải thư mục", "not a folder")
+                    ));
+                }
+            }
+            if let Some(path) = &output {
+                check_output_folder(path, lang)?;
+            }
+            let jobs =
+                jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let config = Config {
+                paths,
+                catalog,
+                cutoff,
+                lang,
+                jobs,
+                select,
+                ignore,
+                budget: Budget::default(),
+            };
+            let run = check(&config)?;
+            for note in &run.notes {
+                eprintln!("kiemchung: {note}");
+            }
+            let color = output.is_none()
+                && format == Format::Text
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none();
+            let text = render(&run.report, format, &RenderOptions { lang, color });
+            match &output {
+                Some(path) => write_atomically(path, text.as_bytes(), lang)?,
+                None => write_stdout(text.as_bytes())?,
+            }
+            let threshold = match fail_on {
+                FailOn::Zero => Severity::Zero,
+                FailOn::Warning => Severity::Warning,
+            };
+            Ok(u8::from(
+                run.report.findings.iter().any(|f| f.severity >= threshold),
+            ))
+        }
+        Command::Inspect { file } => {
+            if !file.is_file() {
+                return Err(format!(
+                    "'{}': {}",
+                    file.display(),
+                    lang.pick(
+                        "không phải tệp hoặc không tồn tại",
+                        "not a file or does not exist"
+                    )
+                ));
+            }
+            let facts = facts::extract(&file, &Budget::default());
+            write_stdout(explain::inspect(&file.display().to_string(), &facts, lang).as_bytes())?;
+            Ok(0)
+        }
+        Command::Rule { code: None } => {
+            write_stdout(explain::rule_list(lang).as_bytes()).map(|_| 0)
+        }
+        Command::Rule { code: Some(code) } => {
+            let text = explain::rule_explain(&code, lang).ok_or_else(|| {
+                lang.pick(
+                    format!("không có quy tắc '{code}' (xem: kiemchung rule)"),
+                    format!("no rule '{code}' (see: kiemchung rule)"),
+                )
+            })?;
+            write_stdout(text.as_bytes()).map(|_| 0)
+        }
+        Command::Catalog { id: None } => {
+            write_stdout(explain::catalog_list(lang).as_bytes()).map(|_| 0)
+        }
+        Command::Catalog { id: Some(id) } => {
+            let catalog = Catalog::resolve(&id)?;
+            write_stdout(explain::catalog_show(&catalog, lang).as_bytes()).map(|_| 0)
+        }
+    }
+}
+
+fn check_output_folder(path: &Path, lang: Lang) -> Result<(), String> {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        return Err(format!(
+            "--output '{}': {}",
+            path.display(),
+            lang.pick("thư mục chứa không tồn tại", "its folder does not exist")
+        ));
+    }
+    Ok(())
+}
+
+/// Temp file in the same folder, then rename: a reader never sees half a report.
+fn write_atomically(path: &Path, bytes: &[u8], lang: Lang) -> Result<(), String> {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let fail = |e: &dyn std::fmt::Display| {
+        format!(
+            "{} '{}': {e}",
+            lang.pick("không ghi được", "cannot write"),
+            path.display()
+        )
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(parent).map_err(|e| fail(&e))?;
+    temp.write_all(bytes).map_err(|e| fail(&e))?;
+    temp.persist(path).map_err(|e| fail(&e.error))?;
+    Ok(())
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<(), String> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(e.to_string()),
+    }
+}

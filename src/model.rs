@@ -1,0 +1,197 @@
+//! The data that flows out of a run: findings, file records, unit records, the report. All of it
+//! is plain serde data whose field order is the JSON key order (DESIGN.md), so equal runs give
+//! byte-identical output.
+
+use crate::checks::registry::Code;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    /// The council would likely give the criterion zero points.
+    Zero,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Zero => "zero",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+impl Lang {
+    /// Picks the sentence in this language.
+    pub fn pick<T>(self, vi: T, en: T) -> T {
+        match self {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub unit: Option<String>,
+    pub criterion: Option<String>,
+    pub file: Option<String>,
+    pub page: Option<u32>,
+    pub message: String,
+    pub excerpt: Option<String>,
+}
+
+impl Finding {
+    pub fn new(code: Code, message: String) -> Self {
+        let rule = code.rule();
+        Finding {
+            code: rule.code,
+            name: rule.name,
+            severity: rule.severity,
+            unit: None,
+            criterion: None,
+            file: None,
+            page: None,
+            message,
+            excerpt: None,
+        }
+    }
+    pub fn unit(mut self, unit: Option<&str>) -> Self {
+        self.unit = unit.map(str::to_string);
+        self
+    }
+    pub fn criterion(mut self, criterion: Option<&str>) -> Self {
+        self.criterion = criterion.map(str::to_string);
+        self
+    }
+    pub fn file(mut self, file: Option<&str>) -> Self {
+        self.file = file.map(str::to_string);
+        self
+    }
+    pub fn page(mut self, page: Option<u32>) -> Self {
+        self.page = page;
+        self
+    }
+    pub fn excerpt(mut self, excerpt: impl Into<String>) -> Self {
+        let text = excerpt.into();
+        self.excerpt = (!text.is_empty()).then_some(text);
+        self
+    }
+}
+
+/// What became of a discovered file (DESIGN.md, JSON output).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileStatus {
+    Ok,
+    Unreferenced,
+    Unreadable,
+    Encrypted,
+    OverBudget,
+    Skipped,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SignatureRecord {
+    pub field: Option<String>,
+    pub subfilter: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileRecord {
+    pub unit: Option<String>,
+    pub path: String,
+    pub sha256: Option<String>,
+    pub kind: &'static str,
+    pub status: FileStatus,
+    pub number: Option<String>,
+    pub date: Option<String>,
+    pub signatures: Vec<SignatureRecord>,
+    pub size: u64,
+    pub pages: Option<u32>,
+    /// Criteria this file is evidence for.
+    pub criteria: Vec<String>,
+    /// Why the file is unreadable, over budget or skipped.
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitRecord {
+    pub id: String,
+    pub path: String,
+    pub sheet: Option<String>,
+    pub claimed: f64,
+    pub at_risk: f64,
+    pub rows: usize,
+    pub files: usize,
+    pub findings: SeverityCounts,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SeverityCounts {
+    pub zero: usize,
+    pub warning: usize,
+    pub info: usize,
+}
+
+impl SeverityCounts {
+    pub fn add(&mut self, severity: Severity) {
+        match severity {
+            Severity::Zero => self.zero += 1,
+            Severity::Warning => self.warning += 1,
+            Severity::Info => self.info += 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ToolInfo {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CatalogInfo {
+    pub id: String,
+    pub year: i32,
+    pub cutoff: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub units: usize,
+    pub files: usize,
+    pub findings: SeverityCounts,
+    pub by_code: BTreeMap<&'static str, usize>,
+    pub claimed: f64,
+    pub at_risk: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub tool: ToolInfo,
+    pub catalog: CatalogInfo,
+    pub units: Vec<UnitRecord>,
+    pub files: Vec<FileRecord>,
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+}
+
+/// Points are shown with at most two decimals; sums of binary floats are rounded so that
+/// 0.1 + 0.2 prints as 0.3 and equal inputs print equally.
+pub fn round_points(value: f64) -> f64 {
+    (value * 10_000.0).round() / 10_000.0
+}

@@ -1,0 +1,434 @@
+//! The run: discovery, facts in parallel (deterministic order whatever the thread count),
+//! attachment of files to criteria, checks, and the report with its totals.
+
+use crate::attach::{criterion_of_folder, FileIndex, RowEvidence};
+use crate::catalog::{Catalog, Kind as CriterionKind};
+use crate::checks::registry::Code;
+use crate::checks::sheet::{check_row, RowContext};
+use crate::checks::{check_file, FileContext};
+use crate::discover::{discover, Entry, UnitDir};
+use crate::facts::{self, Budget, FileFacts, Outcome, Problem};
+use crate::model::*;
+use crate::sheet::{Row, SheetError};
+use jiff::civil::Date;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+pub struct Config {
+    pub paths: Vec<PathBuf>,
+    pub catalog: Catalog,
+    /// Replaces the catalog's cutoff (per-criterion overrides still apply).
+    pub cutoff: Option<Date>,
+    pub lang: Lang,
+    pub jobs: usize,
+    /// Rule codes or prefixes (`KC1`, `KC202`); empty = all.
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub budget: Budget,
+}
+
+pub struct Run {
+    pub report: Report,
+    /// Things the user should know that are not findings (a folder with no workbook…).
+    pub notes: Vec<String>,
+}
+
+/// Where a discovered file sits.
+#[derive(Clone, Copy)]
+enum Place {
+    Unit,
+    Loose,
+    Outside,
+}
+
+/// Runs the whole check. Err only for what makes a run meaningless (a path that does not exist,
+/// nothing to check, a thread pool that cannot start).
+pub fn check(config: &Config) -> Result<Run, String> {
+    let discovery = discover(&config.paths)?;
+    let mut catalog = config.catalog.clone();
+    if let Some(cutoff) = config.cutoff {
+        catalog.cutoff = cutoff;
+    }
+    let mut entries: Vec<(Place, &Entry)> = Vec::new();
+    for unit in &discovery.units {
+        entries.extend(unit.files.iter().map(|e| (Place::Unit, e)));
+    }
+    entries.extend(discovery.loose.iter().map(|e| (Place::Loose, e)));
+    entries.extend(discovery.outside.iter().map(|e| (Place::Outside, e)));
+    if entries.is_empty() && discovery.units.is_empty() {
+        return Err(config.lang.pick(
+            "không có tệp nào để kiểm tra (thư mục rỗng?)".to_string(),
+            "nothing to check (empty folder?)".to_string(),
+        ));
+    }
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.jobs.max(1))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let all_facts: Vec<Option<FileFacts>> = pool.install(|| {
+        entries
+            .par_iter()
+            .map(|(_, e)| {
+                e.skip
+                    .is_none()
+                    .then(|| facts::extract(&e.path, &config.budget))
+            })
+            .collect()
+    });
+
+    let mut findings = Vec::new();
+    let mut records = Vec::new();
+    let mut offset = 0;
+    let mut unit_rows: Vec<&[Row]> = Vec::new();
+    for unit in &discovery.units {
+        let facts = &all_facts[offset..offset + unit.files.len()];
+        offset += unit.files.len();
+        let (unit_findings, unit_records) = check_unit(unit, facts, &catalog, config.lang);
+        findings.extend(unit_findings);
+        records.extend(unit_records);
+        unit_rows.push(match &unit.workbook {
+            Some((_, Ok(sheet))) => &sheet.rows,
+            _ => &[],
+        });
+    }
+    for (index, (place, entry)) in entries.iter().enumerate().skip(offset) {
+        let facts = all_facts[index].as_ref();
+        let checked = matches!(place, Place::Loose);
+        if let (true, Some(facts)) = (checked, facts) {
+            let ctx = FileContext {
+                unit: None,
+                criterion: None,
+                rel: &entry.rel,
+                facts,
+                period_start: catalog.period_start,
+                cutoff: catalog.cutoff,
+                lang: config.lang,
+            };
+            findings.extend(check_file(&ctx));
+        }
+        records.push(file_record(None, entry, facts, Vec::new(), checked));
+    }
+
+    findings.retain(|f| selected(f.code, &config.select, &config.ignore));
+    sort_findings(&mut findings);
+    records.sort_by(|a, b| (&a.unit, &a.path).cmp(&(&b.unit, &b.path)));
+    let units = unit_records(&discovery.units, &unit_rows, &records, &findings, &catalog);
+    let summary = summarise(&units, &records, &findings);
+    let report = Report {
+        tool: ToolInfo {
+            name: "kiemchung",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        catalog: CatalogInfo {
+            id: catalog.id.clone(),
+            year: catalog.year,
+            cutoff: catalog.cutoff.to_string(),
+        },
+        units,
+        files: records,
+        findings,
+        summary,
+    };
+    Ok(Run {
+        report,
+        notes: discovery.notes,
+    })
+}
+
+fn check_unit(
+    unit: &UnitDir,
+    facts: &[Option<FileFacts>],
+    catalog: &Catalog,
+    lang: Lang,
+) -> (Vec<Finding>, Vec<FileRecord>) {
+    let mut findings = Vec::new();
+    let rows: &[Row] = match &unit.workbook {
+        Some((_, Ok(sheet))) => &sheet.rows,
+        _ => &[],
+    };
+    let known = |code: &str| catalog.get(code).is_some() || rows.iter().any(|r| r.code == code);
+    let rels: Vec<&str> = unit.files.iter().map(|e| e.rel.as_str()).collect();
+    let folders: Vec<Option<String>> = rels
+        .iter()
+        .map(|rel| criterion_of_folder(rel, &known))
+        .collect();
+    let index = FileIndex::new(&rels);
+    let workbook_rel = unit.workbook.as_ref().map(|(rel, _)| rel.as_str());
+
+    // Criterion codes each file is evidence for.
+    let mut attached: Vec<BTreeSet<String>> = vec![BTreeSet::new(); unit.files.len()];
+    let mut evidence_of_row: Vec<RowEvidence> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut evidence = RowEvidence::default();
+        for listed in &row.files {
+            match index.resolve(listed, &row.code, &|i| folders[i].clone()) {
+                Ok(i) if Some(rels[i]) != workbook_rel => {
+                    evidence.files.insert(i);
+                }
+                Ok(_) => {}
+                Err(unresolved) => evidence.unresolved.push(unresolved),
+            }
+        }
+        for (i, folder) in folders.iter().enumerate() {
+            if folder.as_deref() == Some(row.code.as_str()) {
+                evidence.files.insert(i);
+            }
+        }
+        for &i in &evidence.files {
+            attached[i].insert(row.code.clone());
+        }
+        evidence_of_row.push(evidence);
+    }
+    // A folder named after a criterion the sheet does not list still holds evidence for it.
+    for (i, folder) in folders.iter().enumerate() {
+        if let Some(code) = folder {
+            attached[i].insert(code.clone());
+        }
+    }
+
+    for (row, evidence) in rows.iter().zip(&evidence_of_row) {
+        let present: Vec<&FileFacts> = evidence
+            .files
+            .iter()
+            .filter_map(|&i| facts[i].as_ref())
+            .collect();
+        let ctx = RowContext {
+            unit: &unit.id,
+            row,
+            criterion: row
+                .code_is_wellformed
+                .then(|| catalog.get(&row.code))
+                .flatten(),
+            evidence: present,
+            unresolved: &evidence.unresolved,
+            lang,
+        };
+        findings.extend(check_row(&ctx));
+    }
+    for (i, codes) in attached.iter().enumerate() {
+        let Some(file_facts) = facts[i].as_ref() else {
+            continue;
+        };
+        for code in codes {
+            let ctx = FileContext {
+                unit: Some(&unit.id),
+                criterion: Some(code),
+                rel: rels[i],
+                facts: file_facts,
+                period_start: catalog.period_start,
+                cutoff: catalog.cutoff_for(Some(code)),
+                lang,
+            };
+            findings.extend(check_file(&ctx));
+        }
+    }
+
+    let mut records = Vec::with_capacity(unit.files.len());
+    for (i, entry) in unit.files.iter().enumerate() {
+        let is_workbook = Some(entry.rel.as_str()) == workbook_rel;
+        let mut file_facts = facts[i].clone();
+        if is_workbook {
+            if let (Some((_, Err(error))), Some(f)) = (&unit.workbook, file_facts.as_mut()) {
+                findings.push(workbook_finding(&unit.id, &entry.rel, error, lang));
+                if f.outcome == Outcome::Ok {
+                    f.outcome =
+                        Outcome::Unreadable(Problem::Corrupt(sheet_error_text(error, Lang::En)));
+                }
+            }
+        }
+        let codes: Vec<String> = attached[i].iter().cloned().collect();
+        let referenced = is_workbook || !codes.is_empty();
+        records.push(file_record(
+            Some(&unit.id),
+            entry,
+            file_facts.as_ref(),
+            codes,
+            referenced,
+        ));
+    }
+    (findings, records)
+}
+
+fn sheet_error_text(error: &SheetError, lang: Lang) -> String {
+    match error {
+        SheetError::NoHeader => lang.pick(
+            "không tìm thấy dòng tiêu đề (Mã tiêu chí, Điểm tự chấm, Giải trình, Tài liệu kiểm chứng) trong trang tính nào".into(),
+            "no header row (Mã tiêu chí, Điểm tự chấm, Giải trình, Tài liệu kiểm chứng) on any sheet".into(),
+        ),
+        SheetError::Corrupt(detail) => lang.pick(format!("tệp hỏng, không mở được ({detail})"), format!("corrupt, cannot be opened ({detail})")),
+        SheetError::TooLarge(detail) => lang.pick(format!("vượt giới hạn kích thước ({detail})"), format!("over the size limit ({detail})")),
+    }
+}
+
+fn workbook_finding(unit: &str, rel: &str, error: &SheetError, lang: Lang) -> Finding {
+    let reason = sheet_error_text(error, lang);
+    let message = lang.pick(
+        format!("Không đọc được bảng tự chấm điểm: {reason}. Điểm tự chấm và giải trình không được kiểm tra."),
+        format!("The self-assessment workbook cannot be read: {reason}. Scores and explanations were not checked."),
+    );
+    Finding::new(Code::KC601, message)
+        .unit(Some(unit))
+        .file(Some(rel))
+}
+
+fn file_record(
+    unit: Option<&str>,
+    entry: &Entry,
+    facts: Option<&FileFacts>,
+    criteria: Vec<String>,
+    referenced: bool,
+) -> FileRecord {
+    let Some(facts) = facts else {
+        return FileRecord {
+            unit: unit.map(str::to_string),
+            path: entry.rel.clone(),
+            sha256: None,
+            kind: "other",
+            status: FileStatus::Skipped,
+            number: None,
+            date: None,
+            signatures: Vec::new(),
+            size: 0,
+            pages: None,
+            criteria,
+            problem: entry.skip.clone(),
+        };
+    };
+    let (status, problem) = match &facts.outcome {
+        Outcome::Ok if referenced => (FileStatus::Ok, None),
+        Outcome::Ok => (FileStatus::Unreferenced, None),
+        Outcome::Unreadable(problem) => (FileStatus::Unreadable, Some(problem.to_string())),
+        Outcome::Encrypted => (FileStatus::Encrypted, None),
+        Outcome::OverBudget(which) => (FileStatus::OverBudget, Some(which.clone())),
+    };
+    let pdf = crate::checks::readable_pdf(facts);
+    FileRecord {
+        unit: unit.map(str::to_string),
+        path: entry.rel.clone(),
+        sha256: facts.sha256.clone(),
+        kind: facts.kind.as_str(),
+        status,
+        number: pdf
+            .and_then(|p| p.header.number.as_ref())
+            .map(|n| n.value.clone()),
+        date: pdf
+            .and_then(|p| p.header.date.date())
+            .map(|d| d.to_string()),
+        signatures: pdf
+            .map(|p| {
+                p.signatures
+                    .iter()
+                    .map(|s| SignatureRecord {
+                        field: s.field.clone(),
+                        subfilter: s.subfilter.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        size: facts.size,
+        pages: pdf.map(|p| p.pages),
+        criteria,
+        problem,
+    }
+}
+
+fn selected(code: &str, select: &[String], ignore: &[String]) -> bool {
+    let matches = |list: &[String]| {
+        list.iter()
+            .any(|p| code.starts_with(&p.to_ascii_uppercase()))
+    };
+    (select.is_empty() || matches(select)) && !matches(ignore)
+}
+
+/// Criterion codes in their natural order: 1.2 < 1.10 < 2.
+pub fn criterion_key(code: &str) -> Vec<(u64, String)> {
+    code.split('.')
+        .map(|part| (part.parse().unwrap_or(u64::MAX), part.to_string()))
+        .collect()
+}
+
+fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            (
+                f.unit.clone(),
+                f.criterion.as_deref().map(criterion_key),
+                f.file.clone(),
+                f.page,
+                f.code,
+            )
+        };
+        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+    });
+}
+
+fn unit_records(
+    units: &[UnitDir],
+    rows: &[&[Row]],
+    files: &[FileRecord],
+    findings: &[Finding],
+    catalog: &Catalog,
+) -> Vec<UnitRecord> {
+    let mut records = Vec::new();
+    for (unit, rows) in units.iter().zip(rows) {
+        let mine: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.unit.as_deref() == Some(&unit.id))
+            .collect();
+        let zero_criteria: BTreeSet<&str> = mine
+            .iter()
+            .filter(|f| f.severity == Severity::Zero)
+            .filter_map(|f| f.criterion.as_deref())
+            .collect();
+        let leaf = |code: &str| !rows.iter().any(|r| r.code.starts_with(&format!("{code}.")));
+        let counted: Vec<&Row> = rows
+            .iter()
+            .filter(|r| match catalog.get(&r.code) {
+                Some(c) => c.kind == CriterionKind::Criterion,
+                None => r.code_is_wellformed && leaf(&r.code),
+            })
+            .collect();
+        let claimed: f64 = counted.iter().filter_map(|r| r.score).sum();
+        let at_risk: f64 = counted
+            .iter()
+            .filter(|r| zero_criteria.contains(r.code.as_str()))
+            .filter_map(|r| r.score)
+            .sum();
+        let mut counts = SeverityCounts::default();
+        mine.iter().for_each(|f| counts.add(f.severity));
+        records.push(UnitRecord {
+            id: unit.id.clone(),
+            path: crate::discover::slash(&unit.root),
+            sheet: unit.workbook.as_ref().map(|(rel, _)| rel.clone()),
+            claimed: round_points(claimed),
+            at_risk: round_points(at_risk),
+            rows: rows.len(),
+            files: files
+                .iter()
+                .filter(|f| f.unit.as_deref() == Some(&unit.id))
+                .count(),
+            findings: counts,
+        });
+    }
+    records.sort_by(|a, b| a.id.cmp(&b.id));
+    records
+}
+
+fn summarise(units: &[UnitRecord], files: &[FileRecord], findings: &[Finding]) -> Summary {
+    let mut counts = SeverityCounts::default();
+    let mut by_code = BTreeMap::new();
+    for finding in findings {
+        counts.add(finding.severity);
+        *by_code.entry(finding.code).or_insert(0) += 1;
+    }
+    Summary {
+        units: units.len(),
+        files: files.len(),
+        findings: counts,
+        by_code,
+        claimed: round_points(units.iter().map(|u| u.claimed).sum()),
+        at_risk: round_points(units.iter().map(|u| u.at_risk).sum()),
+    }
+}

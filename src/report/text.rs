@@ -1,0 +1,161 @@
+//! `--format text`: findings grouped by unit and criterion, in the user's language, with a
+//! summary; colour only on a terminal.
+
+use super::RenderOptions;
+use crate::model::{Finding, Report, Severity};
+use std::fmt::Write;
+
+const RESET: &str = "\x1b[0m";
+
+fn paint(options: &RenderOptions, color: &str, text: &str) -> String {
+    if options.color {
+        format!("{color}{text}{RESET}")
+    } else {
+        text.to_string()
+    }
+}
+
+fn severity_label(severity: Severity, options: &RenderOptions) -> String {
+    let (vi, en, color) = match severity {
+        Severity::Zero => ("0 điểm", "zero", "\x1b[1;31m"),
+        Severity::Warning => ("cảnh báo", "warning", "\x1b[33m"),
+        Severity::Info => ("thông tin", "info", "\x1b[36m"),
+    };
+    paint(options, color, options.lang.pick(vi, en))
+}
+
+pub fn render(report: &Report, options: &RenderOptions) -> String {
+    let lang = options.lang;
+    let mut out = String::new();
+    let mut current_unit: Option<Option<&str>> = None;
+    let mut current_criterion: Option<Option<&str>> = None;
+    for finding in &report.findings {
+        let unit = finding.unit.as_deref();
+        if current_unit != Some(unit) {
+            current_unit = Some(unit);
+            current_criterion = None;
+            let title = match unit.and_then(|u| report.units.iter().find(|r| r.id == u)) {
+                Some(record) => lang.pick(
+                    format!(
+                        "Đơn vị {} — tự chấm {} điểm, có nguy cơ mất {} điểm",
+                        record.id,
+                        fmt_points(record.claimed, lang),
+                        fmt_points(record.at_risk, lang)
+                    ),
+                    format!(
+                        "Unit {} — {} points claimed, {} at risk",
+                        record.id,
+                        fmt_points(record.claimed, lang),
+                        fmt_points(record.at_risk, lang)
+                    ),
+                ),
+                None => lang.pick(
+                    "Tệp kiểm tra riêng lẻ".to_string(),
+                    "Files checked on their own".to_string(),
+                ),
+            };
+            let _ = writeln!(out, "\n{}", paint(options, "\x1b[1m", &title));
+        }
+        let criterion = finding.criterion.as_deref();
+        if current_criterion != Some(criterion) {
+            current_criterion = Some(criterion);
+            match criterion {
+                Some(code) => {
+                    let _ = writeln!(out, "  {} {code}", lang.pick("Tiêu chí", "Criterion"));
+                }
+                None if unit.is_some() => {
+                    let _ = writeln!(out, "  {}", lang.pick("Chung", "General"));
+                }
+                None => {}
+            }
+        }
+        write_finding(&mut out, finding, options);
+    }
+    write_summary(&mut out, report, options);
+    out
+}
+
+fn write_finding(out: &mut String, finding: &Finding, options: &RenderOptions) {
+    let place = match (&finding.file, finding.page) {
+        (Some(file), Some(page)) => {
+            format!("{file} ({} {page})", options.lang.pick("trang", "page"))
+        }
+        (Some(file), None) => file.clone(),
+        _ => String::new(),
+    };
+    let _ = write!(
+        out,
+        "    {} [{}] ",
+        paint(options, "\x1b[1m", finding.code),
+        severity_label(finding.severity, options)
+    );
+    if !place.is_empty() {
+        let _ = write!(out, "{place}: ");
+    }
+    let _ = writeln!(out, "{}", finding.message);
+    if let Some(excerpt) = &finding.excerpt {
+        let _ = writeln!(out, "        » {}", crate::vn::text::excerpt(excerpt, 160));
+    }
+}
+
+fn write_summary(out: &mut String, report: &Report, options: &RenderOptions) {
+    let lang = options.lang;
+    let s = &report.summary;
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "{}",
+        lang.pick(
+            format!(
+                "Tổng cộng: {} đơn vị, {} tệp; {} lỗi bị chấm 0 điểm, {} cảnh báo, {} thông tin; có nguy cơ mất {} / {} điểm tự chấm.",
+                s.units, s.files, s.findings.zero, s.findings.warning, s.findings.info, fmt_points(s.at_risk, lang), fmt_points(s.claimed, lang)
+            ),
+            format!(
+                "Total: {} units, {} files; {} zero-score findings, {} warnings, {} info; {} of {} claimed points at risk.",
+                s.units, s.files, s.findings.zero, s.findings.warning, s.findings.info, fmt_points(s.at_risk, lang), fmt_points(s.claimed, lang)
+            ),
+        )
+    );
+    if !s.by_code.is_empty() {
+        let codes: Vec<String> = s
+            .by_code
+            .iter()
+            .map(|(code, n)| format!("{code}×{n}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            lang.pick("Theo mã", "By code"),
+            codes.join(", ")
+        );
+    }
+    if report.units.len() > 1 {
+        let mut ranked: Vec<_> = report.units.iter().collect();
+        ranked.sort_by(|a, b| {
+            b.at_risk
+                .total_cmp(&a.at_risk)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        let _ = writeln!(
+            out,
+            "{}",
+            lang.pick(
+                "Đơn vị theo số điểm có nguy cơ mất:",
+                "Units by points at risk:"
+            )
+        );
+        for unit in ranked {
+            let _ = writeln!(
+                out,
+                "  {:>8} / {:<8} {}",
+                fmt_points(unit.at_risk, lang),
+                fmt_points(unit.claimed, lang),
+                unit.id
+            );
+        }
+    }
+}
+
+fn fmt_points(value: f64, lang: crate::model::Lang) -> String {
+    crate::checks::points(value, lang)
+}

@@ -1,0 +1,568 @@
+//! The self-assessment workbook (xlsx, xls, ods via calamine; csv). The header row is found by
+//! meaning, not position: any of the usual labels, with or without diacritics, in any case, under
+//! 0–15 title rows, on one row or two (merged "Điểm" over "Tối đa" / "Tự chấm").
+
+use crate::facts::sniff::{sniff, Kind};
+use crate::vn::text::{fold, nfc};
+use calamine::{Data, Reader};
+use regex::Regex;
+use std::io::{Cursor, Read};
+use std::path::Path;
+use std::sync::LazyLock;
+
+/// Larger workbooks are refused: a self-assessment sheet is a few hundred rows.
+const MAX_WORKBOOK_BYTES: u64 = 64 * 1024 * 1024;
+/// Bound on what the zip entries of an xlsx/ods may inflate to (zip bombs).
+const MAX_UNZIPPED_BYTES: u64 = 256 * 1024 * 1024;
+/// Rows searched for the header.
+const HEADER_SEARCH_ROWS: usize = 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Code,
+    Ordinal,
+    Title,
+    Max,
+    Score,
+    Explanation,
+    Files,
+}
+
+/// (role, folded label phrase); a column takes the role of its longest matching phrase.
+const ALIASES: &[(Role, &str)] = &[
+    (Role::Code, "ma tieu chi"),
+    (Role::Code, "ma tc"),
+    (Role::Code, "ma so"),
+    (Role::Code, "ma chi so"),
+    (Role::Code, "ma tieu chi thanh phan"),
+    (Role::Code, "tt"),
+    (Role::Code, "ma"),
+    (Role::Ordinal, "stt"),
+    (Role::Ordinal, "so tt"),
+    (Role::Ordinal, "so thu tu"),
+    (Role::Title, "tieu chi"),
+    (Role::Title, "ten tieu chi"),
+    (Role::Title, "noi dung"),
+    (Role::Title, "linh vuc tieu chi"),
+    (Role::Max, "diem toi da"),
+    (Role::Max, "toi da"),
+    (Role::Max, "diem chuan"),
+    (Role::Max, "thang diem"),
+    (Role::Score, "diem tu cham"),
+    (Role::Score, "tu cham"),
+    (Role::Score, "diem tdg"),
+    (Role::Score, "tdg"),
+    (Role::Score, "diem tu danh gia"),
+    (Role::Score, "tu danh gia"),
+    (Role::Score, "diem td"),
+    (Role::Explanation, "giai trinh"),
+    (Role::Explanation, "noi dung giai trinh"),
+    (Role::Explanation, "thuyet minh"),
+    (Role::Files, "tai lieu kiem chung"),
+    (Role::Files, "tai lieu kc"),
+    (Role::Files, "tlkc"),
+    (Role::Files, "minh chung"),
+    (Role::Files, "tai lieu dinh kem"),
+    (Role::Files, "tep dinh kem"),
+    (Role::Files, "file dinh kem"),
+];
+
+/// Aliases that must be the whole label, not a phrase inside it ("tt" in "tt ke hoach").
+const WHOLE_LABEL_ONLY: &[&str] = &["tt", "ma", "stt", "tdg"];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Spreadsheet row number as the user sees it (1-based).
+    pub line: usize,
+    pub code: String,
+    pub title: String,
+    pub max: Option<f64>,
+    pub score: Option<f64>,
+    /// The score cell as written, when it is not a number.
+    pub score_text: Option<String>,
+    pub explanation: String,
+    /// File names or paths as listed, split on `;`, new lines, and `,` between names.
+    pub files: Vec<String>,
+    /// The code cell held something other than a criterion code.
+    pub code_is_wellformed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet {
+    pub sheet_name: String,
+    pub header_line: usize,
+    pub rows: Vec<Row>,
+    pub has_files_column: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SheetError {
+    /// Cannot be opened as a workbook at all.
+    Corrupt(String),
+    /// Opened, but no sheet has a recognisable header.
+    NoHeader,
+    TooLarge(String),
+}
+
+type Grid = Vec<Vec<Data>>;
+
+/// Reads the workbook at `path` (kind by content).
+pub fn read_workbook(path: &Path) -> Result<Sheet, SheetError> {
+    let mut bytes = Vec::new();
+    let file = std::fs::File::open(path).map_err(|e| SheetError::Corrupt(e.to_string()))?;
+    file.take(MAX_WORKBOOK_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| SheetError::Corrupt(e.to_string()))?;
+    if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
+        return Err(SheetError::TooLarge(format!(
+            "> {MAX_WORKBOOK_BYTES} bytes"
+        )));
+    }
+    let is_csv = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    read_workbook_bytes(&bytes, is_csv)
+}
+
+pub fn read_workbook_bytes(bytes: &[u8], is_csv: bool) -> Result<Sheet, SheetError> {
+    let grids = match sniff(bytes) {
+        Kind::Text if is_csv => vec![("csv".to_string(), csv_grid(bytes)?)],
+        Kind::Xlsx | Kind::Ods | Kind::Zip => {
+            check_unzipped_size(bytes)?;
+            calamine_grids(bytes)?
+        }
+        Kind::Ole => calamine_grids(bytes)?,
+        Kind::Empty => return Err(SheetError::Corrupt("empty file".into())),
+        other => {
+            return Err(SheetError::Corrupt(format!(
+                "not a workbook (content is {})",
+                other.as_str()
+            )))
+        }
+    };
+    grids
+        .into_iter()
+        .find_map(|(name, grid)| read_grid(&name, &grid))
+        .ok_or(SheetError::NoHeader)
+}
+
+fn check_unzipped_size(bytes: &[u8]) -> Result<(), SheetError> {
+    let archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| SheetError::Corrupt(e.to_string()))?;
+    let total = archive.decompressed_size().unwrap_or(0);
+    if total > u128::from(MAX_UNZIPPED_BYTES) || archive.len() > 10_000 {
+        return Err(SheetError::TooLarge(format!(
+            "{} entries, {total} bytes unzipped",
+            archive.len()
+        )));
+    }
+    Ok(())
+}
+
+fn calamine_grids(bytes: &[u8]) -> Result<Vec<(String, Grid)>, SheetError> {
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|e| SheetError::Corrupt(e.to_string()))?;
+    let merges = merged_regions(&mut book);
+    let mut grids = Vec::new();
+    for name in book.sheet_names() {
+        let Ok(range) = book.worksheet_range(&name) else {
+            continue;
+        };
+        let (top, left) = range.start().unwrap_or((0, 0));
+        let mut grid: Grid = range.rows().map(|r| r.to_vec()).collect();
+        // Give every cell of a merged region the region's value, as a reader of the sheet sees it.
+        for (sheet, dims) in &merges {
+            if *sheet != name {
+                continue;
+            }
+            let (r0, c0) = (dims.start.0 as usize, dims.start.1 as usize);
+            let Some(value) = cell_at(
+                &grid,
+                r0.wrapping_sub(top as usize),
+                c0.wrapping_sub(left as usize),
+            )
+            .cloned() else {
+                continue;
+            };
+            for r in r0..=dims.end.0 as usize {
+                for c in c0..=dims.end.1 as usize {
+                    let (gr, gc) = (r.wrapping_sub(top as usize), c.wrapping_sub(left as usize));
+                    if let Some(cell) = grid.get_mut(gr).and_then(|row| row.get_mut(gc)) {
+                        *cell = value.clone();
+                    }
+                }
+            }
+        }
+        // Pad to absolute positions so that row numbers match what the user sees.
+        let mut padded: Grid = vec![Vec::new(); top as usize];
+        padded.extend(grid.into_iter().map(|row| {
+            let mut full = vec![Data::Empty; left as usize];
+            full.extend(row);
+            full
+        }));
+        grids.push((name, padded));
+    }
+    if grids.is_empty() {
+        return Err(SheetError::Corrupt("no readable sheet".into()));
+    }
+    Ok(grids)
+}
+
+fn merged_regions<RS: Read + std::io::Seek>(
+    book: &mut calamine::Sheets<RS>,
+) -> Vec<(String, calamine::Dimensions)> {
+    let names = book.sheet_names();
+    let mut regions = Vec::new();
+    for name in names {
+        let found = match book {
+            calamine::Sheets::Xlsx(xlsx) => {
+                xlsx.merge_cells_by_sheet_name(&name).unwrap_or_default()
+            }
+            calamine::Sheets::Xls(xls) => xls.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        regions.extend(found.into_iter().map(|dims| (name.clone(), dims)));
+    }
+    regions
+}
+
+fn cell_at(grid: &Grid, row: usize, col: usize) -> Option<&Data> {
+    grid.get(row)
+        .and_then(|r| r.get(col))
+        .filter(|d| !matches!(d, Data::Empty))
+}
+
+fn csv_grid(bytes: &[u8]) -> Result<Grid, SheetError> {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim_start_matches('\u{FEFF}');
+    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let delimiter = [b';', b'\t', b',']
+        .into_iter()
+        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut grid = Grid::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| SheetError::Corrupt(format!("csv: {e}")))?;
+        // Blank lines are skipped by the reader; keep row numbers equal to line numbers.
+        // (A record's position may point at the blank lines before it: skip them.)
+        let line = record.position().map_or(grid.len() + 1, |p| {
+            let start = p.byte() as usize;
+            let skipped = text.as_bytes()[start.min(text.len())..]
+                .iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n'))
+                .count();
+            1 + text.as_bytes()[..(start + skipped).min(text.len())]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+        });
+        while grid.len() + 1 < line {
+            grid.push(Vec::new());
+        }
+        grid.push(
+            record
+                .iter()
+                .map(|f| {
+                    if f.is_empty() {
+                        Data::Empty
+                    } else {
+                        Data::String(f.to_string())
+                    }
+                })
+                .collect(),
+        );
+    }
+    Ok(grid)
+}
+
+fn text_of(cell: Option<&Data>) -> String {
+    match cell {
+        None | Some(Data::Empty) => String::new(),
+        Some(Data::String(s)) => nfc(s).trim().to_string(),
+        Some(Data::Float(f)) => format_number(*f),
+        Some(Data::Int(i)) => i.to_string(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn format_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
+}
+
+/// Finds the header in a grid and reads the rows under it.
+fn read_grid(name: &str, grid: &Grid) -> Option<Sheet> {
+    let mut best: Option<(usize, usize, Vec<Option<Role>>)> = None; // (matched roles, rows used, columns)
+    let mut best_line = 0;
+    for r in 0..grid.len().min(HEADER_SEARCH_ROWS) {
+        for depth in [1usize, 2] {
+            let labels: Vec<String> = (0..grid[r].len().max(grid.get(r + 1).map_or(0, Vec::len)))
+                .map(|c| {
+                    let mut label = fold(&text_of(grid[r].get(c)));
+                    if depth == 2 {
+                        let below = fold(&text_of(grid.get(r + 1).and_then(|row| row.get(c))));
+                        if !below.is_empty() && below != label {
+                            label = format!("{label} {below}");
+                        }
+                    }
+                    label
+                })
+                .collect();
+            let roles = assign_roles(&labels);
+            let has = |role| roles.contains(&Some(role));
+            let key_columns = (has(Role::Code) || has(Role::Ordinal)) && has(Role::Score);
+            let count = roles.iter().flatten().count();
+            if key_columns && best.as_ref().is_none_or(|(n, _, _)| count > *n) {
+                best = Some((count, depth, roles));
+                best_line = r;
+            }
+        }
+    }
+    let (_, depth, mut roles) = best?;
+    if !roles.contains(&Some(Role::Code)) {
+        // Only an ordinal column: it is the code column (some sheets number criteria under "STT").
+        roles
+            .iter_mut()
+            .filter(|r| **r == Some(Role::Ordinal))
+            .take(1)
+            .for_each(|r| *r = Some(Role::Code));
+    }
+    let column = |role: Role| roles.iter().position(|r| *r == Some(role));
+    let (code_col, score_col) = (column(Role::Code)?, column(Role::Score)?);
+    let (title_col, max_col, expl_col, files_col) = (
+        column(Role::Title),
+        column(Role::Max),
+        column(Role::Explanation),
+        column(Role::Files),
+    );
+    let mut rows = Vec::new();
+    for (index, row) in grid.iter().enumerate().skip(best_line + depth) {
+        let get = |col: Option<usize>| text_of(col.and_then(|c| row.get(c)));
+        if is_column_numbering(row) {
+            continue;
+        }
+        let raw_code = get(Some(code_col));
+        let title = get(title_col);
+        let score_cell = row.get(score_col);
+        let (score, score_text) = read_number(score_cell);
+        let explanation = get(expl_col);
+        let files = split_file_list(&get(files_col));
+        let Some((code, wellformed)) = read_code(&raw_code) else {
+            continue; // total, heading or blank row
+        };
+        if !wellformed && score.is_none() && files.is_empty() {
+            continue; // a note or a heading written in the code column
+        }
+        rows.push(Row {
+            line: index + 1,
+            code,
+            title,
+            max: read_number(max_col.and_then(|c| row.get(c))).0,
+            score,
+            score_text,
+            explanation,
+            files,
+            code_is_wellformed: wellformed,
+        });
+    }
+    Some(Sheet {
+        sheet_name: name.to_string(),
+        header_line: best_line + 1,
+        rows,
+        has_files_column: files_col.is_some(),
+    })
+}
+
+fn assign_roles(labels: &[String]) -> Vec<Option<Role>> {
+    let mut best_per_column: Vec<Option<(Role, usize)>> =
+        labels.iter().map(|label| best_alias(label)).collect();
+    // Each role goes to the column that matches it best (first on ties).
+    let mut taken: Vec<Role> = Vec::new();
+    let mut order: Vec<usize> = (0..labels.len()).collect();
+    order.sort_by_key(|&c| std::cmp::Reverse(best_per_column[c].map_or(0, |(_, len)| len)));
+    let mut roles = vec![None; labels.len()];
+    for c in order {
+        if let Some((role, _)) = best_per_column[c].take() {
+            if !taken.contains(&role) {
+                taken.push(role);
+                roles[c] = Some(role);
+            }
+        }
+    }
+    roles
+}
+
+fn best_alias(label: &str) -> Option<(Role, usize)> {
+    if label.is_empty() || label.len() > 80 {
+        return None;
+    }
+    let padded = format!(" {label} ");
+    ALIASES
+        .iter()
+        .filter(|(_, alias)| {
+            if WHOLE_LABEL_ONLY.contains(alias) {
+                label == *alias
+            } else {
+                padded.contains(&format!(" {alias} "))
+            }
+        })
+        .max_by_key(|(_, alias)| alias.len())
+        .map(|(role, alias)| (*role, alias.len()))
+}
+
+static CODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d+(?:\.\d+)*$").unwrap());
+static ROMAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i)[IVXL]+$").unwrap());
+
+/// `Some((code, true))` for a criterion code (`1.1`, `TC 1.1`, `1.1.`), `Some((text, false))` for
+/// other text, `None` for blank, Roman-numbered headings and total rows.
+fn read_code(raw: &str) -> Option<(String, bool)> {
+    let mut code = raw.trim().trim_end_matches('.').trim().to_string();
+    let folded = fold(&code);
+    for prefix in ["tieu chi thanh phan", "tieu chi", "tctp", "tc"] {
+        if folded.starts_with(prefix) && folded.len() > prefix.len() {
+            let rest: String = code.chars().skip_while(|c| !c.is_ascii_digit()).collect();
+            code = rest.trim_end_matches('.').to_string();
+            break;
+        }
+    }
+    if code.is_empty()
+        || ROMAN.is_match(&code)
+        || folded.starts_with("tong")
+        || folded.starts_with("cong")
+    {
+        return None;
+    }
+    let wellformed = CODE.is_match(&code);
+    Some((code, wellformed))
+}
+
+fn is_column_numbering(row: &[Data]) -> bool {
+    static NUMBERING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\(?\d{1,2}\)?$").unwrap());
+    let cells: Vec<String> = row
+        .iter()
+        .map(|c| text_of(Some(c)))
+        .filter(|t| !t.is_empty())
+        .collect();
+    cells.len() >= 3
+        && cells.iter().all(|c| NUMBERING.is_match(c))
+        && cells.iter().any(|c| c.starts_with('('))
+}
+
+/// A number cell, or text with a decimal comma (`1,5`) or point; blank and dashes are no score.
+fn read_number(cell: Option<&Data>) -> (Option<f64>, Option<String>) {
+    match cell {
+        Some(Data::Float(f)) => (Some(*f), None),
+        Some(Data::Int(i)) => (Some(*i as f64), None),
+        Some(Data::String(s)) => {
+            let t = s.trim();
+            if t.is_empty() || t.chars().all(|c| matches!(c, '-' | '–' | '—' | '/')) {
+                return (None, None);
+            }
+            match t.replace(',', ".").parse::<f64>() {
+                Ok(v) if v.is_finite() => (Some(v), None),
+                _ => (None, Some(t.to_string())),
+            }
+        }
+        _ => (None, None),
+    }
+}
+
+/// Splits a file cell on `;` and new lines, then on `,` where every piece is a file name.
+pub fn split_file_list(cell: &str) -> Vec<String> {
+    static HAS_EXTENSION: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\.[A-Za-z0-9]{2,5}$").unwrap());
+    let mut out = Vec::new();
+    for part in cell.split([';', '\n', '\r']) {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        let pieces: Vec<&str> = part
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        if pieces.len() > 1 && pieces.iter().all(|p| HAS_EXTENSION.is_match(p)) {
+            out.extend(pieces.into_iter().map(str::to_string));
+        } else {
+            out.push(part.to_string());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn csv(text: &str) -> Sheet {
+        read_workbook_bytes(text.as_bytes(), true).expect("sheet")
+    }
+
+    #[test]
+    fn header_by_meaning_under_title_rows() {
+        let s = csv("BẢNG TỰ CHẤM ĐIỂM\nĐơn vị: UBND xã\n\nSTT,Mã TC,Nội dung,Điểm tối đa,Điểm TĐG,Nội dung giải trình,Tài liệu KC\n\
+                     1,1.1,Kế hoạch,\"1,5\",\"1,5\",Tại Mục I,kh.pdf; bc.pdf\n2,TỔNG ĐIỂM,,,10,,\n");
+        assert_eq!(s.header_line, 4);
+        assert_eq!(s.rows.len(), 1, "{:?}", s.rows);
+        let r = &s.rows[0];
+        assert_eq!(
+            (r.code.as_str(), r.max, r.score),
+            ("1.1", Some(1.5), Some(1.5))
+        );
+        assert_eq!(r.explanation, "Tại Mục I");
+        assert_eq!(r.files, vec!["kh.pdf", "bc.pdf"]);
+        assert_eq!(r.line, 5);
+    }
+
+    #[test]
+    fn labels_without_diacritics_and_semicolon_csv() {
+        let s = csv("ma tieu chi;diem toi da;DIEM TU CHAM;giai trinh;tai lieu kiem chung\nTC 2.1.;1;0.5;x;a.pdf, b.pdf\n");
+        assert_eq!(s.rows[0].code, "2.1");
+        assert_eq!(s.rows[0].files, vec!["a.pdf", "b.pdf"]);
+    }
+
+    #[test]
+    fn two_row_header() {
+        let s = csv("Mã tiêu chí,Điểm,,Giải trình\n,Tối đa,Tự chấm,\n1.1,2,1.5,ok\n");
+        assert_eq!(s.rows[0].max, Some(2.0));
+        assert_eq!(s.rows[0].score, Some(1.5));
+    }
+
+    #[test]
+    fn no_header_is_an_error() {
+        assert_eq!(
+            read_workbook_bytes(b"a,b,c\n1,2,3\n", true),
+            Err(SheetError::NoHeader)
+        );
+        assert!(matches!(
+            read_workbook_bytes(b"PK\x03\x04garbage", false),
+            Err(SheetError::Corrupt(_))
+        ));
+        assert!(matches!(
+            read_workbook_bytes(b"", false),
+            Err(SheetError::Corrupt(_))
+        ));
+    }
+
+    #[test]
+    fn file_lists() {
+        assert_eq!(
+            split_file_list("a.pdf;b.pdf\nc.pdf"),
+            vec!["a.pdf", "b.pdf", "c.pdf"]
+        );
+        assert_eq!(
+            split_file_list("Báo cáo số 12, ngày 5.pdf"),
+            vec!["Báo cáo số 12, ngày 5.pdf"]
+        );
+    }
+}

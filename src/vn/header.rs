@@ -1,0 +1,150 @@
+//! The header block of page 1: issuing body, number line, national motto, place and date, title.
+//! Layouts vary (two columns, one column, a table; extractors interleave the columns), so the
+//! header is taken as the lines before the body starts, and each part is searched for in it.
+
+use super::date::{find_date_line, DateLine};
+use super::number::{find_number_line, NumberLine};
+use super::text::fold;
+use serde::Serialize;
+
+/// Lines a header never holds more of; real headers have 6–12.
+const MAX_HEADER_LINES: usize = 40;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Header {
+    pub number: Option<NumberLine>,
+    pub date: DateLine,
+    /// The document type printed as the title (`BÁO CÁO`, `KẾ HOẠCH`, …), when recognised.
+    pub title: Option<String>,
+}
+
+/// Document types printed as a title line, folded, with their abbreviation.
+const TITLES: &[(&str, &str)] = &[
+    ("nghi quyet", "NQ"),
+    ("quyet dinh", "QĐ"),
+    ("chi thi", "CT"),
+    ("quy che", "QC"),
+    ("quy dinh", "QyĐ"),
+    ("thong cao", "TC"),
+    ("thong bao", "TB"),
+    ("huong dan", "HD"),
+    ("chuong trinh", "CTr"),
+    ("ke hoach", "KH"),
+    ("phuong an", "PA"),
+    ("de an", "ĐA"),
+    ("du an", "DA"),
+    ("bao cao", "BC"),
+    ("bien ban", "BB"),
+    ("to trinh", "TTr"),
+    ("hop dong", "HĐ"),
+    ("cong dien", "CĐ"),
+    ("giay moi", "GM"),
+    ("nghi dinh", "NĐ"),
+    ("thong tu", "TT"),
+];
+
+/// Lines that open the body: the header is over once one of these starts a line.
+const BODY_OPENERS: &[&str] = &[
+    "can cu",
+    "thuc hien",
+    "kinh gui",
+    "xet de nghi",
+    "theo de nghi",
+    "trich yeu",
+];
+
+/// Parses the header out of a page's text (NFC).
+pub fn parse_header(page_text: &str) -> Header {
+    let zone = header_zone(page_text);
+    Header {
+        number: find_number_line(&zone),
+        date: find_date_line(&zone),
+        title: find_title(&zone),
+    }
+}
+
+/// The lines before the body opens (at most `MAX_HEADER_LINES`).
+pub fn header_zone(page_text: &str) -> String {
+    let mut zone = String::new();
+    for line in page_text.lines().take(MAX_HEADER_LINES) {
+        let folded = fold(line);
+        if BODY_OPENERS.iter().any(|opener| folded.starts_with(opener)) {
+            break;
+        }
+        zone.push_str(line);
+        zone.push('\n');
+    }
+    zone
+}
+
+fn find_title(zone: &str) -> Option<String> {
+    zone.lines().find_map(|line| {
+        let trimmed = line.trim();
+        // Titles are printed in capitals; "Báo cáo" inside a sentence is not a title.
+        if trimmed.is_empty() || trimmed.chars().any(|c| c.is_lowercase()) {
+            return None;
+        }
+        let folded = fold(trimmed);
+        TITLES
+            .iter()
+            .find(|(title, _)| folded == *title)
+            .map(|(_, abbr)| (*abbr).to_string())
+    })
+}
+
+/// The abbreviation of a document type named in running text (`Báo cáo` → `BC`), folded match.
+pub fn type_abbreviation(words: &str) -> Option<&'static str> {
+    let folded = fold(words);
+    TITLES
+        .iter()
+        .find(|(title, _)| folded == *title)
+        .map(|(_, abbr)| *abbr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vn::number::NumberStatus;
+    use jiff::civil::date;
+
+    #[test]
+    fn two_column_header_as_extracted_line_by_line() {
+        let page = "ỦY BAN NHÂN DÂN\nXÃ PHẤN MỄ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\
+                    Số: 276/BC-UBND\nPhấn Mễ, ngày 24 tháng 11 năm 2023\nBÁO CÁO\nTình hình thực hiện nhiệm vụ\n\
+                    Thực hiện Kế hoạch số 141/KH-UBND ngày 08 tháng 9 năm 2023 của UBND huyện;\n";
+        let h = parse_header(page);
+        assert_eq!(
+            h.number.as_ref().map(|n| n.value.as_str()),
+            Some("276/BC-UBND")
+        );
+        assert_eq!(h.date.date(), Some(date(2023, 11, 24)));
+        assert_eq!(h.title.as_deref(), Some("BC"));
+    }
+
+    #[test]
+    fn columns_joined_on_one_line_and_date_split() {
+        let page = "ỦY BAN NHÂN DÂN TỈNH VĨNH LONG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\
+                    Số: 2621/QĐ-UBND    Vĩnh Long, ngày\n13 tháng 12 năm 2022\nQUYẾT ĐỊNH\nCăn cứ Luật ...";
+        let h = parse_header(page);
+        assert_eq!(h.number.as_ref().map(|n| n.number), Some(Some(2621)));
+        assert_eq!(h.date.date(), Some(date(2022, 12, 13)));
+        assert_eq!(h.title.as_deref(), Some("QĐ"));
+    }
+
+    #[test]
+    fn dates_in_the_preamble_are_not_the_document_date() {
+        let page = "ỦY BAN NHÂN DÂN\nSố: /KH-UBND\nKẾ HOẠCH\nCăn cứ Quyết định ngày 14 tháng 9 năm 2023 của UBND tỉnh";
+        let h = parse_header(page);
+        assert_eq!(h.number.map(|n| n.status), Some(NumberStatus::Placeholder));
+        assert_eq!(h.date, DateLine::Missing);
+    }
+
+    #[test]
+    fn table_layout_with_number_after_the_motto() {
+        let page = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSỞ NỘI VỤ\n\
+                    Hà Nội, ngày 05 tháng 01 năm 2023\nSố: 01/TB-SNV\nTHÔNG BÁO";
+        let h = parse_header(page);
+        assert_eq!(h.number.map(|n| n.value), Some("01/TB-SNV".to_string()));
+        assert_eq!(h.date.date(), Some(date(2023, 1, 5)));
+    }
+}
