@@ -3,6 +3,7 @@
 
 pub mod pdf;
 pub mod sniff;
+pub mod text;
 
 use sha2::{Digest, Sha256};
 use sniff::Kind;

@@ -51,6 +51,10 @@ pub fn extract(bytes: &[u8], budget: &Budget, started: Instant) -> Result<PdfFac
         Err(error) => return Err(classify_load_error(bytes, &error)),
     };
     let pages = doc.get_pages();
+    // An encrypted file whose password we do not have may still "load", with nothing readable.
+    if doc.trailer.get(b"Encrypt").is_ok() && (pages.is_empty() || doc.encryption_state.is_none()) {
+        return Err(Outcome::Encrypted);
+    }
     if pages.is_empty() {
         return Err(Outcome::Unreadable(Problem::Corrupt("no pages".into())));
     }
@@ -64,17 +68,18 @@ pub fn extract(bytes: &[u8], budget: &Budget, started: Instant) -> Result<PdfFac
     let mut text_chars = 0;
     let mut header_source: Option<(u32, String)> = None;
     let mut statistics_table_page = None;
-    for &number in pages.keys() {
+    for (&number, &page_id) in &pages {
         if started.elapsed() > budget.deadline {
             return Err(Outcome::OverBudget(format!(
                 "time: > {} s",
                 budget.deadline.as_secs()
             )));
         }
-        let text = doc
-            .extract_text_with_limit(&[number], budget.max_stream_bytes)
-            .map(|t| nfc(&t))
-            .unwrap_or_default();
+        let text = nfc(&super::text::page_text(
+            &doc,
+            page_id,
+            budget.max_stream_bytes,
+        ));
         let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
         text_chars += letters;
         if header_source.is_none() && letters >= MIN_TEXT_CHARS && number <= 2 {
