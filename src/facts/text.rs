@@ -137,11 +137,7 @@ impl<'a> Extractor<'a> {
                     self.show(encoding, op.operands.get(2..).unwrap_or(&[]));
                 }
                 "T*" | "ET" => self.newline(),
-                "Td" | "TD" => {
-                    if number(1).is_some_and(|dy| dy.abs() > 0.01) {
-                        self.newline();
-                    }
-                }
+                "Td" | "TD" if number(1).is_some_and(|dy| dy.abs() > 0.01) => self.newline(),
                 "Tm" => {
                     let y = number(5);
                     if let (Some(y), Some(previous)) = (y, last_y) {
