@@ -4,8 +4,17 @@
 
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
-/// (code, title, max, score, explanation, files)
-const ROWS: &[(&str, &str, f64, Option<f64>, &str, &str)] = &[
+/// code, title, max, score, explanation, files
+type DemoRow = (
+    &'static str,
+    &'static str,
+    f64,
+    Option<f64>,
+    &'static str,
+    &'static str,
+);
+
+const ROWS: &[DemoRow] = &[
     ("1", "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH", 10.5, Some(7.0), "", ""),
     ("1.1", "Kế hoạch cải cách hành chính năm", 1.5, Some(1.5),
      "UBND xã đã ban hành Kế hoạch cải cách hành chính năm 2023, tại Mục II Kế hoạch.",
