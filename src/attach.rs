@@ -11,6 +11,11 @@ use std::sync::LazyLock;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unresolved {
     NotFound(String),
+    /// Not among the row's evidence, but a file of that name is evidence for another criterion.
+    InOtherCriterion {
+        listed: String,
+        found: String,
+    },
     /// Absolute, or climbing out of the unit folder with `..`: never read.
     Escapes(String),
 }
@@ -29,20 +34,18 @@ static CRITERION_FOLDER: LazyLock<Regex> = LazyLock::new(|| {
 /// The criterion a file's folders name (deepest first), if that code is one of `known`.
 pub fn criterion_of_folder(rel: &str, known: &dyn Fn(&str) -> bool) -> Option<String> {
     let folders: Vec<&str> = rel.split('/').collect();
-    folders[..folders.len().saturating_sub(1)]
-        .iter()
-        .rev()
-        .find_map(|folder| {
-            let folder = nfc(folder);
-            let caps = CRITERION_FOLDER.captures(&folder)?;
-            let code = caps[1].to_string();
-            known(&code).then_some(code)
-        })
+    folders[..folders.len().saturating_sub(1)].iter().rev().find_map(|folder| {
+        let folder = nfc(folder);
+        let caps = CRITERION_FOLDER.captures(&folder)?;
+        let code = caps[1].to_string();
+        known(&code).then_some(code)
+    })
 }
 
 /// Index of a unit's files for resolving listings: by exact relative path and by file name,
 /// both compared after NFC and lower-casing (names typed on Windows, files made on macOS).
 pub struct FileIndex {
+    rels: Vec<String>,
     by_path: HashMap<String, usize>,
     by_name: HashMap<String, Vec<usize>>,
 }
@@ -60,7 +63,7 @@ impl FileIndex {
             let name = rel.rsplit('/').next().unwrap_or(rel);
             by_name.entry(key(name)).or_default().push(index);
         }
-        FileIndex { by_path, by_name }
+        FileIndex { rels: rels.iter().map(|r| r.to_string()).collect(), by_path, by_name }
     }
 
     /// Resolves one listing for the row `code`; `folder_of(index)` is the criterion folder a file
@@ -87,10 +90,15 @@ impl FileIndex {
         if cleaned.contains('/') {
             return Err(Unresolved::NotFound(cleaned.to_string()));
         }
-        let in_own_folder = candidates
-            .iter()
-            .find(|&&i| folder_of(i).as_deref() == Some(code));
-        Ok(*in_own_folder.unwrap_or(&candidates[0]))
+        // Own criterion's folder first, then a folder of no criterion (a flat layout); a file
+        // that only sits in another criterion's folder was uploaded for that criterion, not this one.
+        if let Some(&i) = candidates.iter().find(|&&i| folder_of(i).as_deref() == Some(code)) {
+            return Ok(i);
+        }
+        if let Some(&i) = candidates.iter().find(|&&i| folder_of(i).is_none()) {
+            return Ok(i);
+        }
+        Err(Unresolved::InOtherCriterion { listed: cleaned.to_string(), found: self.rels[candidates[0]].clone() })
     }
 }
 
@@ -124,58 +132,31 @@ mod tests {
 
     #[test]
     fn criterion_folders_in_their_usual_names() {
-        assert_eq!(
-            criterion_of_folder("evidence/1.1/kh.pdf", &known).as_deref(),
-            Some("1.1")
-        );
-        assert_eq!(
-            criterion_of_folder("TC 1.2/bc.pdf", &known).as_deref(),
-            Some("1.2")
-        );
-        assert_eq!(
-            criterion_of_folder("1.1 - Kế hoạch/kh.pdf", &known).as_deref(),
-            Some("1.1")
-        );
-        assert_eq!(
-            criterion_of_folder("Tiêu chí 2.1.3/a/x.pdf", &known).as_deref(),
-            Some("2.1.3")
-        );
+        assert_eq!(criterion_of_folder("evidence/1.1/kh.pdf", &known).as_deref(), Some("1.1"));
+        assert_eq!(criterion_of_folder("TC 1.2/bc.pdf", &known).as_deref(), Some("1.2"));
+        assert_eq!(criterion_of_folder("1.1 - Kế hoạch/kh.pdf", &known).as_deref(), Some("1.1"));
+        assert_eq!(criterion_of_folder("Tiêu chí 2.1.3/a/x.pdf", &known).as_deref(), Some("2.1.3"));
         assert_eq!(criterion_of_folder("2023/x.pdf", &known), None);
         assert_eq!(criterion_of_folder("kh.pdf", &known), None);
         // The deepest named folder wins.
-        assert_eq!(
-            criterion_of_folder("1/1.2/x.pdf", &known).as_deref(),
-            Some("1.2")
-        );
+        assert_eq!(criterion_of_folder("1/1.2/x.pdf", &known).as_deref(), Some("1.2"));
     }
 
     #[test]
     fn listings_resolve_inside_the_unit_only() {
-        let rels = ["evidence/1.1/BC.pdf", "evidence/1.2/BC.pdf", "tu-cham.xlsx"];
+        let rels = ["evidence/1.1/BC.pdf", "evidence/1.2/BC.pdf", "tu-cham.xlsx", "chung/KH.pdf", "evidence/1.1/TB.pdf"];
         let index = FileIndex::new(&rels);
         let folder = |i: usize| criterion_of_folder(rels[i], &known);
         assert_eq!(index.resolve("bc.pdf", "1.2", &folder), Ok(1));
+        assert_eq!(index.resolve("KH.pdf", "1.2", &folder), Ok(3), "a flat folder serves every row");
         assert_eq!(
-            index.resolve("evidence\\1.1\\BC.pdf", "1.2", &folder),
-            Ok(0)
+            index.resolve("TB.pdf", "1.2", &folder),
+            Err(Unresolved::InOtherCriterion { listed: "TB.pdf".into(), found: "evidence/1.1/TB.pdf".into() })
         );
-        assert_eq!(
-            index.resolve("x.pdf", "1.1", &folder),
-            Err(Unresolved::NotFound("x.pdf".into()))
-        );
-        for escaping in [
-            "../other-unit/BC.pdf",
-            "/etc/passwd",
-            "C:\\Users\\a.pdf",
-            "evidence/../../x.pdf",
-        ] {
-            assert!(
-                matches!(
-                    index.resolve(escaping, "1.1", &folder),
-                    Err(Unresolved::Escapes(_))
-                ),
-                "{escaping}"
-            );
+        assert_eq!(index.resolve("evidence\\1.1\\BC.pdf", "1.2", &folder), Ok(0));
+        assert_eq!(index.resolve("x.pdf", "1.1", &folder), Err(Unresolved::NotFound("x.pdf".into())));
+        for escaping in ["../other-unit/BC.pdf", "/etc/passwd", "C:\\Users\\a.pdf", "evidence/../../x.pdf"] {
+            assert!(matches!(index.resolve(escaping, "1.1", &folder), Err(Unresolved::Escapes(_))), "{escaping}");
         }
     }
 }

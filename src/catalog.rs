@@ -10,10 +10,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// Catalogs built into the binary: (id, TOML text).
-pub const EMBEDDED: &[(&str, &str)] = &[
-    ("tinh-2023", include_str!("../rules/tinh-2023.toml")),
-    ("xa-2023", include_str!("../rules/xa-2023.toml")),
-];
+pub const EMBEDDED: &[(&str, &str)] =
+    &[("tinh-2023", include_str!("../rules/tinh-2023.toml")), ("xa-2023", include_str!("../rules/xa-2023.toml"))];
 
 /// The catalog used when `--catalog` is not given.
 pub const DEFAULT_ID: &str = "tinh-2023";
@@ -90,9 +88,7 @@ impl Catalog {
 
     /// The data cutoff for a criterion: its own override, else the catalog's.
     pub fn cutoff_for(&self, code: Option<&str>) -> Date {
-        code.and_then(|c| self.get(c))
-            .and_then(|c| c.cutoff)
-            .unwrap_or(self.cutoff)
+        code.and_then(|c| self.get(c)).and_then(|c| c.cutoff).unwrap_or(self.cutoff)
     }
 
     /// An embedded catalog by id, or a TOML/JSON file by path.
@@ -110,12 +106,7 @@ impl Catalog {
         }
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("không đọc được tệp bộ tiêu chí {}: {e}", path.display()))?;
-        let parsed = match path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
+        let parsed = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
             Some("json") => Catalog::from_json(&text),
             _ => Catalog::from_toml(&text),
         };
@@ -124,26 +115,20 @@ impl Catalog {
 
     pub fn from_toml(text: &str) -> Result<Catalog, String> {
         // TOML dates become strings so that TOML and JSON share one schema and one error path.
-        let value: toml::Value =
-            toml::from_str(text).map_err(|e| e.to_string().trim().to_string())?;
+        let value: toml::Value = toml::from_str(text).map_err(|e| e.to_string().trim().to_string())?;
         let json = serde_json::to_value(stringify_dates(value)).map_err(|e| e.to_string())?;
         Catalog::from_value(json)
     }
 
     pub fn from_json(text: &str) -> Result<Catalog, String> {
-        let json: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            format!(
-                "JSON sai cú pháp tại dòng {}, cột {}: {e}",
-                e.line(),
-                e.column()
-            )
-        })?;
+        let json: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| format!("JSON sai cú pháp tại dòng {}, cột {}: {e}", e.line(), e.column()))?;
         Catalog::from_value(json)
     }
 
     fn from_value(json: serde_json::Value) -> Result<Catalog, String> {
-        let raw: RawCatalog = serde_path_to_error::deserialize(json)
-            .map_err(|e| format!("tại '{}': {}", e.path(), e.inner()))?;
+        let raw: RawCatalog =
+            serde_path_to_error::deserialize(json).map_err(|e| format!("tại '{}': {}", e.path(), e.inner()))?;
         validate(raw)
     }
 }
@@ -151,22 +136,16 @@ impl Catalog {
 fn stringify_dates(value: toml::Value) -> toml::Value {
     match value {
         toml::Value::Datetime(d) => toml::Value::String(d.to_string()),
-        toml::Value::Array(items) => {
-            toml::Value::Array(items.into_iter().map(stringify_dates).collect())
+        toml::Value::Array(items) => toml::Value::Array(items.into_iter().map(stringify_dates).collect()),
+        toml::Value::Table(table) => {
+            toml::Value::Table(table.into_iter().map(|(k, v)| (k, stringify_dates(v))).collect())
         }
-        toml::Value::Table(table) => toml::Value::Table(
-            table
-                .into_iter()
-                .map(|(k, v)| (k, stringify_dates(v)))
-                .collect(),
-        ),
         other => other,
     }
 }
 
 fn date_at(text: &str, place: &str) -> Result<Date, String> {
-    parse_loose(text)
-        .ok_or_else(|| format!("tại '{place}': '{text}' không phải ngày hợp lệ (YYYY-MM-DD)"))
+    parse_loose(text).ok_or_else(|| format!("tại '{place}': '{text}' không phải ngày hợp lệ (YYYY-MM-DD)"))
 }
 
 fn validate(raw: RawCatalog) -> Result<Catalog, String> {
@@ -174,16 +153,14 @@ fn validate(raw: RawCatalog) -> Result<Catalog, String> {
         return Err("tại 'id': mã bộ tiêu chí để trống".into());
     }
     if !LEVELS.contains(&raw.level.as_str()) {
-        return Err(format!(
-            "tại 'level': '{}' không thuộc {}",
-            raw.level,
-            LEVELS.join(" | ")
-        ));
+        return Err(format!("tại 'level': '{}' không thuộc {}", raw.level, LEVELS.join(" | ")));
     }
     let period_start = date_at(&raw.period_start, "period_start")?;
     let cutoff = date_at(&raw.cutoff, "cutoff")?;
     if cutoff < period_start {
-        return Err(format!("tại 'cutoff': thời điểm chốt số liệu {cutoff} trước ngày bắt đầu kỳ đánh giá {period_start}"));
+        return Err(format!(
+            "tại 'cutoff': thời điểm chốt số liệu {cutoff} trước ngày bắt đầu kỳ đánh giá {period_start}"
+        ));
     }
     let code_shape = regex::Regex::new(r"^\d+(\.\d+)*$").unwrap();
     let mut criteria = Vec::with_capacity(raw.criteria.len());
@@ -191,23 +168,15 @@ fn validate(raw: RawCatalog) -> Result<Catalog, String> {
     for (i, c) in raw.criteria.into_iter().enumerate() {
         let place = format!("criteria[{i}] (code '{}')", c.code);
         if !code_shape.is_match(&c.code) {
-            return Err(format!(
-                "tại '{place}': mã tiêu chí phải có dạng 1, 1.2 hoặc 1.2.3"
-            ));
+            return Err(format!("tại '{place}': mã tiêu chí phải có dạng 1, 1.2 hoặc 1.2.3"));
         }
         if !(c.max.is_finite() && c.max >= 0.0) {
-            return Err(format!(
-                "tại '{place}.max': điểm tối đa phải là số không âm"
-            ));
+            return Err(format!("tại '{place}.max': điểm tối đa phải là số không âm"));
         }
         if index.insert(c.code.clone(), i).is_some() {
             return Err(format!("tại '{place}': mã tiêu chí bị trùng"));
         }
-        let own_cutoff = c
-            .cutoff
-            .as_deref()
-            .map(|t| date_at(t, &format!("{place}.cutoff")))
-            .transpose()?;
+        let own_cutoff = c.cutoff.as_deref().map(|t| date_at(t, &format!("{place}.cutoff"))).transpose()?;
         criteria.push(Criterion {
             code: c.code,
             title: c.title,
@@ -272,30 +241,21 @@ cutoff = 2023-11-30
     fn json_schema_is_the_same() {
         let json = r#"{"id":"j","name":"n","level":"so","year":2023,"period_start":"2023-01-01",
             "cutoff":"2023-12-10","criteria":[{"code":"2","title":"a","kind":"area","max":3}]}"#;
-        assert_eq!(
-            Catalog::from_json(json).unwrap().criteria[0].kind,
-            Kind::Area
-        );
+        assert_eq!(Catalog::from_json(json).unwrap().criteria[0].kind, Kind::Area);
     }
 
     #[test]
     fn broken_catalogs_name_the_place() {
         let typo = SMALL.replace("max = 1.5", "max = 1.5\nrequires_tabel = true");
-        assert!(Catalog::from_toml(&typo)
-            .unwrap_err()
-            .contains("criteria[0]"));
+        assert!(Catalog::from_toml(&typo).unwrap_err().contains("criteria[0]"));
         let bad_kind = SMALL.replace("\"criterion\"", "\"tieu-chi\"");
-        assert!(Catalog::from_toml(&bad_kind)
-            .unwrap_err()
-            .contains("criteria[0].kind"));
+        assert!(Catalog::from_toml(&bad_kind).unwrap_err().contains("criteria[0].kind"));
         let bad_code = SMALL.replace("\"1.1\"", "\"1.a\"");
         assert!(Catalog::from_toml(&bad_code).unwrap_err().contains("1.a"));
         let syntax = SMALL.replace("year = 2023", "year = ");
         assert!(Catalog::from_toml(&syntax).unwrap_err().contains("line"));
         let order = SMALL.replace("cutoff = 2023-12-10", "cutoff = 2022-12-10");
         assert!(Catalog::from_toml(&order).unwrap_err().contains("cutoff"));
-        assert!(Catalog::resolve("khong-co")
-            .unwrap_err()
-            .contains("tinh-2023"));
+        assert!(Catalog::resolve("khong-co").unwrap_err().contains("tinh-2023"));
     }
 }

@@ -41,28 +41,14 @@ pub struct Discovery {
 pub fn discover(paths: &[PathBuf]) -> Result<Discovery, String> {
     let mut found = Discovery::default();
     for path in paths {
-        let meta = fs::metadata(path).map_err(|e| {
-            format!(
-                "không truy cập được '{}': {}",
-                path.display(),
-                io_reason(&e)
-            )
-        })?;
+        let meta =
+            fs::metadata(path).map_err(|e| format!("không truy cập được '{}': {}", path.display(), io_reason(&e)))?;
         if meta.is_file() {
-            found.loose.push(Entry {
-                rel: path.display().to_string(),
-                path: path.clone(),
-                skip: None,
-            });
+            found.loose.push(Entry { rel: path.display().to_string(), path: path.clone(), skip: None });
             continue;
         }
-        let root = fs::canonicalize(path)
-            .map_err(|e| format!("'{}': {}", path.display(), io_reason(&e)))?;
-        let mut walker = Walker {
-            root: root.clone(),
-            shown_root: path.clone(),
-            found: Discovery::default(),
-        };
+        let root = fs::canonicalize(path).map_err(|e| format!("'{}': {}", path.display(), io_reason(&e)))?;
+        let mut walker = Walker { root: root.clone(), shown_root: path.clone(), found: Discovery::default() };
         walker.visit(&root);
         let mut part = walker.found;
         if part.units.is_empty() {
@@ -106,15 +92,9 @@ struct Listing {
 impl Walker {
     fn visit(&mut self, dir: &Path) {
         let listing = self.list(dir);
-        let candidates: Vec<&PathBuf> = listing
-            .files
-            .iter()
-            .filter(|p| is_workbook_name(p))
-            .collect();
-        let mut parsed: Vec<(&PathBuf, Result<Sheet, SheetError>)> = candidates
-            .into_iter()
-            .map(|p| (p, read_workbook(p)))
-            .collect();
+        let candidates: Vec<&PathBuf> = listing.files.iter().filter(|p| is_workbook_name(p)).collect();
+        let mut parsed: Vec<(&PathBuf, Result<Sheet, SheetError>)> =
+            candidates.into_iter().map(|p| (p, read_workbook(p))).collect();
         if let Some(index) = parsed.iter().position(|(_, r)| r.is_ok()) {
             let (path, sheet) = parsed.swap_remove(index);
             let path = path.clone();
@@ -123,18 +103,10 @@ impl Walker {
         }
         if !parsed.is_empty() {
             // A workbook we cannot read: this is a unit, unless real units live below it.
-            let mut below = Walker {
-                root: self.root.clone(),
-                shown_root: self.shown_root.clone(),
-                found: Discovery::default(),
-            };
+            let mut below =
+                Walker { root: self.root.clone(), shown_root: self.shown_root.clone(), found: Discovery::default() };
             listing.dirs.iter().for_each(|d| below.visit(d));
-            if !below
-                .found
-                .units
-                .iter()
-                .any(|u| matches!(u.workbook, Some((_, Ok(_)))))
-            {
+            if !below.found.units.iter().any(|u| matches!(u.workbook, Some((_, Ok(_))))) {
                 let (path, error) = parsed.swap_remove(0);
                 let path = path.clone();
                 self.add_unit(dir, Some((path, error)));
@@ -158,18 +130,10 @@ impl Walker {
 
     fn add_outside(&mut self, files: &[PathBuf], skipped: &[(PathBuf, String)]) {
         for path in files {
-            self.found.outside.push(Entry {
-                rel: self.shown(path),
-                path: path.clone(),
-                skip: None,
-            });
+            self.found.outside.push(Entry { rel: self.shown(path), path: path.clone(), skip: None });
         }
         for (path, reason) in skipped {
-            self.found.outside.push(Entry {
-                rel: self.shown(path),
-                path: path.clone(),
-                skip: Some(reason.clone()),
-            });
+            self.found.outside.push(Entry { rel: self.shown(path), path: path.clone(), skip: Some(reason.clone()) });
         }
     }
 
@@ -190,35 +154,19 @@ impl Walker {
         let mut files = Vec::new();
         self.collect(dir, dir, &mut files);
         files.sort_by(|a, b| a.rel.cmp(&b.rel));
-        let id = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| slash(dir));
+        let id = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| slash(dir));
         let workbook = workbook.map(|(path, sheet)| (rel_to(dir, &path), sheet));
         let root = self.shown_path(dir);
-        self.found.units.push(UnitDir {
-            id,
-            root,
-            workbook,
-            files,
-        });
+        self.found.units.push(UnitDir { id, root, workbook, files });
     }
 
     fn collect(&self, unit: &Path, dir: &Path, out: &mut Vec<Entry>) {
         let listing = self.list(dir);
         for path in listing.files {
-            out.push(Entry {
-                rel: rel_to(unit, &path),
-                path,
-                skip: None,
-            });
+            out.push(Entry { rel: rel_to(unit, &path), path, skip: None });
         }
         for (path, reason) in listing.skipped {
-            out.push(Entry {
-                rel: rel_to(unit, &path),
-                path,
-                skip: Some(reason),
-            });
+            out.push(Entry { rel: rel_to(unit, &path), path, skip: Some(reason) });
         }
         for sub in listing.dirs {
             self.collect(unit, &sub, out);
@@ -227,18 +175,11 @@ impl Walker {
 
     /// One folder's entries, sorted by name; links and special files sorted into `skipped`.
     fn list(&self, dir: &Path) -> Listing {
-        let mut listing = Listing {
-            files: Vec::new(),
-            dirs: Vec::new(),
-            skipped: Vec::new(),
-        };
+        let mut listing = Listing { files: Vec::new(), dirs: Vec::new(), skipped: Vec::new() };
         let entries = match fs::read_dir(dir) {
             Ok(entries) => entries,
             Err(error) => {
-                listing.skipped.push((
-                    dir.to_path_buf(),
-                    format!("không đọc được thư mục: {}", io_reason(&error)),
-                ));
+                listing.skipped.push((dir.to_path_buf(), format!("không đọc được thư mục: {}", io_reason(&error))));
                 return listing;
             }
         };
@@ -246,9 +187,7 @@ impl Walker {
         paths.sort();
         for path in paths {
             let Ok(meta) = fs::symlink_metadata(&path) else {
-                listing
-                    .skipped
-                    .push((path, "không đọc được thông tin tệp".into()));
+                listing.skipped.push((path, "không đọc được thông tin tệp".into()));
                 continue;
             };
             let kind = meta.file_type();
@@ -258,22 +197,15 @@ impl Walker {
                 listing.files.push(path);
             } else if kind.is_symlink() {
                 match fs::canonicalize(&path) {
-                    Ok(target) if !target.starts_with(&self.root) => listing.skipped.push((
-                        path,
-                        "liên kết trỏ ra ngoài thư mục được kiểm tra: không theo".into(),
-                    )),
+                    Ok(target) if !target.starts_with(&self.root) => {
+                        listing.skipped.push((path, "liên kết trỏ ra ngoài thư mục được kiểm tra: không theo".into()))
+                    }
                     Ok(target) if target.is_file() => listing.files.push(path),
-                    Ok(_) => listing.skipped.push((
-                        path,
-                        "liên kết tới thư mục: không theo (tránh vòng lặp)".into(),
-                    )),
+                    Ok(_) => listing.skipped.push((path, "liên kết tới thư mục: không theo (tránh vòng lặp)".into())),
                     Err(_) => listing.skipped.push((path, "liên kết hỏng".into())),
                 }
             } else {
-                listing.skipped.push((
-                    path,
-                    "tệp đặc biệt (FIFO, socket, thiết bị): không đọc".into(),
-                ));
+                listing.skipped.push((path, "tệp đặc biệt (FIFO, socket, thiết bị): không đọc".into()));
             }
         }
         listing
@@ -281,10 +213,7 @@ impl Walker {
 }
 
 fn is_workbook_name(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     // "~$x.xlsx" is Excel's lock file, not a workbook.
     !name.starts_with("~$")
         && path

@@ -12,10 +12,7 @@ pub fn rule_list(lang: Lang) -> String {
         let state = if rule.implemented {
             ""
         } else {
-            lang.pick(
-                " (chưa kiểm tra ở phiên bản này)",
-                " (not checked by this version)",
-            )
+            lang.pick(" (chưa kiểm tra ở phiên bản này)", " (not checked by this version)")
         };
         let _ = writeln!(
             out,
@@ -34,13 +31,7 @@ pub fn rule_explain(code: &str, lang: Lang) -> Option<String> {
     let rule = lookup(code)?;
     let text = rule.explanation(lang);
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} {} ({})",
-        rule.code,
-        rule.name,
-        rule.severity.as_str()
-    );
+    let _ = writeln!(out, "{} {} ({})", rule.code, rule.name, rule.severity.as_str());
     if !rule.implemented {
         let _ = writeln!(
             out,
@@ -51,15 +42,9 @@ pub fn rule_explain(code: &str, lang: Lang) -> Option<String> {
             )
         );
     }
-    let (what, why, fix) = lang.pick(
-        ("Ý nghĩa", "Vì sao bị chấm 0", "Cách khắc phục"),
-        ("What it means", "Why it matters", "How to fix it"),
-    );
-    let _ = writeln!(
-        out,
-        "\n## {what}\n{}\n\n## {why}\n{}\n\n## {fix}\n{}",
-        text.what, text.why, text.fix
-    );
+    let (what, why, fix) = lang
+        .pick(("Ý nghĩa", "Vì sao bị chấm 0", "Cách khắc phục"), ("What it means", "Why it matters", "How to fix it"));
+    let _ = writeln!(out, "\n## {what}\n{}\n\n## {why}\n{}\n\n## {fix}\n{}", text.what, text.why, text.fix);
     Some(out)
 }
 
@@ -67,11 +52,7 @@ pub fn catalog_list(lang: Lang) -> String {
     let mut out = String::new();
     for (id, _) in EMBEDDED {
         if let Ok(catalog) = Catalog::resolve(id) {
-            let criteria = catalog
-                .criteria
-                .iter()
-                .filter(|c| c.kind == Kind::Criterion)
-                .count();
+            let criteria = catalog.criteria.iter().filter(|c| c.kind == Kind::Criterion).count();
             let _ = writeln!(
                 out,
                 "{id:<12} {} — {} {}, {} {}",
@@ -111,20 +92,9 @@ pub fn catalog_show(catalog: &Catalog, lang: Lang) -> String {
         if c.requires_table {
             flags.push(lang.pick("cần bảng thống kê", "statistics table required"));
         }
-        let cutoff = c
-            .cutoff
-            .map(|d| format!(" [{} {d}]", lang.pick("chốt", "cutoff")))
-            .unwrap_or_default();
-        let flags = if flags.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", flags.join(", "))
-        };
-        let _ = writeln!(
-            out,
-            "{indent}{:<8} {:>5}  {}{flags}{cutoff}",
-            c.code, c.max, c.title
-        );
+        let cutoff = c.cutoff.map(|d| format!(" [{} {d}]", lang.pick("chốt", "cutoff"))).unwrap_or_default();
+        let flags = if flags.is_empty() { String::new() } else { format!(" ({})", flags.join(", ")) };
+        let _ = writeln!(out, "{indent}{:<8} {:>5}  {}{flags}{cutoff}", c.code, c.max, c.title);
     }
     out
 }
@@ -133,13 +103,7 @@ pub fn inspect(path: &str, facts: &FileFacts, lang: Lang) -> String {
     let mut out = String::new();
     let l = |vi: &'static str, en: &'static str| lang.pick(vi, en);
     let _ = writeln!(out, "{path}");
-    let _ = writeln!(
-        out,
-        "  {}: {}, {} byte",
-        l("loại", "kind"),
-        facts.kind.as_str(),
-        facts.size
-    );
+    let _ = writeln!(out, "  {}: {}, {} byte", l("loại", "kind"), facts.kind.as_str(), facts.size);
     if let Some(sha) = &facts.sha256 {
         let _ = writeln!(out, "  sha256: {sha}");
     }
@@ -162,44 +126,18 @@ pub fn inspect(path: &str, facts: &FileFacts, lang: Lang) -> String {
         pdf.text_chars
     );
     if pdf.repaired {
-        let _ = writeln!(
-            out,
-            "  {}",
-            l("bảng xref hỏng, đã dựng lại", "xref table broken, rebuilt")
-        );
+        let _ = writeln!(out, "  {}", l("bảng xref hỏng, đã dựng lại", "xref table broken, rebuilt"));
     }
-    let _ = writeln!(
-        out,
-        "  {} ({} {}):",
-        l("chữ ký số", "signatures"),
-        pdf.signatures.len(),
-        l("chữ ký", "found")
-    );
+    let _ = writeln!(out, "  {} ({} {}):", l("chữ ký số", "signatures"), pdf.signatures.len(), l("chữ ký", "found"));
     for sig in &pdf.signatures {
-        let _ = writeln!(
-            out,
-            "    - {} {}",
-            sig.field.as_deref().unwrap_or("?"),
-            sig.subfilter.as_deref().unwrap_or("?")
-        );
+        let _ =
+            writeln!(out, "    - {} {}", sig.field.as_deref().unwrap_or("?"), sig.subfilter.as_deref().unwrap_or("?"));
     }
     let header = &pdf.header;
-    let _ = writeln!(
-        out,
-        "  {} ({} {}):",
-        l("phần đầu văn bản", "header"),
-        l("trang", "page"),
-        pdf.header_page
-    );
+    let _ = writeln!(out, "  {} ({} {}):", l("phần đầu văn bản", "header"), l("trang", "page"), pdf.header_page);
     match &header.number {
         Some(n) => {
-            let _ = writeln!(
-                out,
-                "    {}: {} [{:?}]",
-                l("số, ký hiệu", "number"),
-                n.raw,
-                n.status
-            );
+            let _ = writeln!(out, "    {}: {} [{:?}]", l("số, ký hiệu", "number"), n.raw, n.status);
         }
         None => {
             let _ = writeln!(out, "    {}: -", l("số, ký hiệu", "number"));
@@ -210,19 +148,9 @@ pub fn inspect(path: &str, facts: &FileFacts, lang: Lang) -> String {
         other => format!("{other:?}"),
     };
     let _ = writeln!(out, "    {}: {date}", l("ngày", "date"));
-    let _ = writeln!(
-        out,
-        "    {}: {}",
-        l("loại văn bản", "type"),
-        header.title.as_deref().unwrap_or("-")
-    );
+    let _ = writeln!(out, "    {}: {}", l("loại văn bản", "type"), header.title.as_deref().unwrap_or("-"));
     if let Some(page) = pdf.statistics_table_page {
-        let _ = writeln!(
-            out,
-            "  {}: {} {page}",
-            l("bảng thống kê", "statistics table"),
-            l("trang", "page")
-        );
+        let _ = writeln!(out, "  {}: {} {page}", l("bảng thống kê", "statistics table"), l("trang", "page"));
     }
     let _ = writeln!(out, "  {}:", l("mẫu chữ trang đầu", "page text sample"));
     for line in pdf.sample.lines() {

@@ -12,11 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "kiemchung",
-    version,
-    about = "Kiểm tra tài liệu kiểm chứng Chỉ số CCHC (PAR INDEX)"
-)]
+#[command(name = "kiemchung", version, about = "Kiểm tra tài liệu kiểm chứng Chỉ số CCHC (PAR INDEX)")]
 struct Cli {
     /// Ngôn ngữ thông báo / message language
     #[arg(long, global = true, value_enum, default_value = "vi")]
@@ -97,18 +93,7 @@ fn main() -> ExitCode {
 
 fn run(command: Command, lang: Lang) -> Result<u8, String> {
     match command {
-        Command::Check {
-            paths,
-            catalog,
-            cutoff,
-            trust,
-            format,
-            output,
-            select,
-            ignore,
-            jobs,
-            fail_on,
-        } => {
+        Command::Check { paths, catalog, cutoff, trust, format, output, select, ignore, jobs, fail_on } => {
             let format = Format::parse(&format).ok_or_else(|| {
                 lang.pick(
                     format!("định dạng '{format}' không hỗ trợ (text, json)"),
@@ -138,18 +123,8 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
             if let Some(path) = &output {
                 check_output_folder(path, lang)?;
             }
-            let jobs =
-                jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            let config = Config {
-                paths,
-                catalog,
-                cutoff,
-                lang,
-                jobs,
-                select,
-                ignore,
-                budget: Budget::default(),
-            };
+            let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let config = Config { paths, catalog, cutoff, lang, jobs, select, ignore, budget: Budget::default() };
             let run = check(&config)?;
             for note in &run.notes {
                 eprintln!("kiemchung: {note}");
@@ -167,28 +142,21 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
                 FailOn::Zero => Severity::Zero,
                 FailOn::Warning => Severity::Warning,
             };
-            Ok(u8::from(
-                run.report.findings.iter().any(|f| f.severity >= threshold),
-            ))
+            Ok(u8::from(run.report.findings.iter().any(|f| f.severity >= threshold)))
         }
         Command::Inspect { file } => {
             if !file.is_file() {
                 return Err(format!(
                     "'{}': {}",
                     file.display(),
-                    lang.pick(
-                        "không phải tệp hoặc không tồn tại",
-                        "not a file or does not exist"
-                    )
+                    lang.pick("không phải tệp hoặc không tồn tại", "not a file or does not exist")
                 ));
             }
             let facts = facts::extract(&file, &Budget::default());
             write_stdout(explain::inspect(&file.display().to_string(), &facts, lang).as_bytes())?;
             Ok(0)
         }
-        Command::Rule { code: None } => {
-            write_stdout(explain::rule_list(lang).as_bytes()).map(|_| 0)
-        }
+        Command::Rule { code: None } => write_stdout(explain::rule_list(lang).as_bytes()).map(|_| 0),
         Command::Rule { code: Some(code) } => {
             let text = explain::rule_explain(&code, lang).ok_or_else(|| {
                 lang.pick(
@@ -198,9 +166,7 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
             })?;
             write_stdout(text.as_bytes()).map(|_| 0)
         }
-        Command::Catalog { id: None } => {
-            write_stdout(explain::catalog_list(lang).as_bytes()).map(|_| 0)
-        }
+        Command::Catalog { id: None } => write_stdout(explain::catalog_list(lang).as_bytes()).map(|_| 0),
         Command::Catalog { id: Some(id) } => {
             let catalog = Catalog::resolve(&id)?;
             write_stdout(explain::catalog_show(&catalog, lang).as_bytes()).map(|_| 0)
@@ -209,10 +175,7 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
 }
 
 fn check_output_folder(path: &Path, lang: Lang) -> Result<(), String> {
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     if !parent.is_dir() {
         return Err(format!(
             "--output '{}': {}",
@@ -225,16 +188,9 @@ fn check_output_folder(path: &Path, lang: Lang) -> Result<(), String> {
 
 /// Temp file in the same folder, then rename: a reader never sees half a report.
 fn write_atomically(path: &Path, bytes: &[u8], lang: Lang) -> Result<(), String> {
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let fail = |e: &dyn std::fmt::Display| {
-        format!(
-            "{} '{}': {e}",
-            lang.pick("không ghi được", "cannot write"),
-            path.display()
-        )
+        format!("{} '{}': {e}", lang.pick("không ghi được", "cannot write"), path.display())
     };
     let mut temp = tempfile::NamedTempFile::new_in(parent).map_err(|e| fail(&e))?;
     temp.write_all(bytes).map_err(|e| fail(&e))?;

@@ -63,19 +63,9 @@ pub fn check(config: &Config) -> Result<Run, String> {
         ));
     }
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(config.jobs.max(1))
-        .build()
-        .map_err(|e| e.to_string())?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(config.jobs.max(1)).build().map_err(|e| e.to_string())?;
     let all_facts: Vec<Option<FileFacts>> = pool.install(|| {
-        entries
-            .par_iter()
-            .map(|(_, e)| {
-                e.skip
-                    .is_none()
-                    .then(|| facts::extract(&e.path, &config.budget))
-            })
-            .collect()
+        entries.par_iter().map(|(_, e)| e.skip.is_none().then(|| facts::extract(&e.path, &config.budget))).collect()
     });
 
     let mut findings = Vec::new();
@@ -117,24 +107,14 @@ pub fn check(config: &Config) -> Result<Run, String> {
     let units = unit_records(&discovery.units, &unit_rows, &records, &findings, &catalog);
     let summary = summarise(&units, &records, &findings);
     let report = Report {
-        tool: ToolInfo {
-            name: "kiemchung",
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        catalog: CatalogInfo {
-            id: catalog.id.clone(),
-            year: catalog.year,
-            cutoff: catalog.cutoff.to_string(),
-        },
+        tool: ToolInfo { name: "kiemchung", version: env!("CARGO_PKG_VERSION") },
+        catalog: CatalogInfo { id: catalog.id.clone(), year: catalog.year, cutoff: catalog.cutoff.to_string() },
         units,
         files: records,
         findings,
         summary,
     };
-    Ok(Run {
-        report,
-        notes: discovery.notes,
-    })
+    Ok(Run { report, notes: discovery.notes })
 }
 
 fn check_unit(
@@ -150,10 +130,7 @@ fn check_unit(
     };
     let known = |code: &str| catalog.get(code).is_some() || rows.iter().any(|r| r.code == code);
     let rels: Vec<&str> = unit.files.iter().map(|e| e.rel.as_str()).collect();
-    let folders: Vec<Option<String>> = rels
-        .iter()
-        .map(|rel| criterion_of_folder(rel, &known))
-        .collect();
+    let folders: Vec<Option<String>> = rels.iter().map(|rel| criterion_of_folder(rel, &known)).collect();
     let index = FileIndex::new(&rels);
     let workbook_rel = unit.workbook.as_ref().map(|(rel, _)| rel.as_str());
 
@@ -189,18 +166,11 @@ fn check_unit(
     }
 
     for (row, evidence) in rows.iter().zip(&evidence_of_row) {
-        let present: Vec<&FileFacts> = evidence
-            .files
-            .iter()
-            .filter_map(|&i| facts[i].as_ref())
-            .collect();
+        let present: Vec<&FileFacts> = evidence.files.iter().filter_map(|&i| facts[i].as_ref()).collect();
         let ctx = RowContext {
             unit: &unit.id,
             row,
-            criterion: row
-                .code_is_wellformed
-                .then(|| catalog.get(&row.code))
-                .flatten(),
+            criterion: row.code_is_wellformed.then(|| catalog.get(&row.code)).flatten(),
             evidence: present,
             unresolved: &evidence.unresolved,
             lang,
@@ -233,20 +203,13 @@ fn check_unit(
             if let (Some((_, Err(error))), Some(f)) = (&unit.workbook, file_facts.as_mut()) {
                 findings.push(workbook_finding(&unit.id, &entry.rel, error, lang));
                 if f.outcome == Outcome::Ok {
-                    f.outcome =
-                        Outcome::Unreadable(Problem::Corrupt(sheet_error_text(error, Lang::En)));
+                    f.outcome = Outcome::Unreadable(Problem::Corrupt(sheet_error_text(error, Lang::En)));
                 }
             }
         }
         let codes: Vec<String> = attached[i].iter().cloned().collect();
         let referenced = is_workbook || !codes.is_empty();
-        records.push(file_record(
-            Some(&unit.id),
-            entry,
-            file_facts.as_ref(),
-            codes,
-            referenced,
-        ));
+        records.push(file_record(Some(&unit.id), entry, file_facts.as_ref(), codes, referenced));
     }
     (findings, records)
 }
@@ -268,9 +231,7 @@ fn workbook_finding(unit: &str, rel: &str, error: &SheetError, lang: Lang) -> Fi
         format!("Không đọc được bảng tự chấm điểm: {reason}. Điểm tự chấm và giải trình không được kiểm tra."),
         format!("The self-assessment workbook cannot be read: {reason}. Scores and explanations were not checked."),
     );
-    Finding::new(Code::KC601, message)
-        .unit(Some(unit))
-        .file(Some(rel))
+    Finding::new(Code::KC601, message).unit(Some(unit)).file(Some(rel))
 }
 
 fn file_record(
@@ -310,20 +271,13 @@ fn file_record(
         sha256: facts.sha256.clone(),
         kind: facts.kind.as_str(),
         status,
-        number: pdf
-            .and_then(|p| p.header.number.as_ref())
-            .map(|n| n.value.clone()),
-        date: pdf
-            .and_then(|p| p.header.date.date())
-            .map(|d| d.to_string()),
+        number: pdf.and_then(|p| p.header.number.as_ref()).map(|n| n.value.clone()),
+        date: pdf.and_then(|p| p.header.date.date()).map(|d| d.to_string()),
         signatures: pdf
             .map(|p| {
                 p.signatures
                     .iter()
-                    .map(|s| SignatureRecord {
-                        field: s.field.clone(),
-                        subfilter: s.subfilter.clone(),
-                    })
+                    .map(|s| SignatureRecord { field: s.field.clone(), subfilter: s.subfilter.clone() })
                     .collect()
             })
             .unwrap_or_default(),
@@ -335,31 +289,19 @@ fn file_record(
 }
 
 fn selected(code: &str, select: &[String], ignore: &[String]) -> bool {
-    let matches = |list: &[String]| {
-        list.iter()
-            .any(|p| code.starts_with(&p.to_ascii_uppercase()))
-    };
+    let matches = |list: &[String]| list.iter().any(|p| code.starts_with(&p.to_ascii_uppercase()));
     (select.is_empty() || matches(select)) && !matches(ignore)
 }
 
 /// Criterion codes in their natural order: 1.2 < 1.10 < 2.
 pub fn criterion_key(code: &str) -> Vec<(u64, String)> {
-    code.split('.')
-        .map(|part| (part.parse().unwrap_or(u64::MAX), part.to_string()))
-        .collect()
+    code.split('.').map(|part| (part.parse().unwrap_or(u64::MAX), part.to_string())).collect()
 }
 
 fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        let key = |f: &Finding| {
-            (
-                f.unit.clone(),
-                f.criterion.as_deref().map(criterion_key),
-                f.file.clone(),
-                f.page,
-                f.code,
-            )
-        };
+        let key =
+            |f: &Finding| (f.unit.clone(), f.criterion.as_deref().map(criterion_key), f.file.clone(), f.page, f.code);
         key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
     });
 }
@@ -373,15 +315,9 @@ fn unit_records(
 ) -> Vec<UnitRecord> {
     let mut records = Vec::new();
     for (unit, rows) in units.iter().zip(rows) {
-        let mine: Vec<&Finding> = findings
-            .iter()
-            .filter(|f| f.unit.as_deref() == Some(&unit.id))
-            .collect();
-        let zero_criteria: BTreeSet<&str> = mine
-            .iter()
-            .filter(|f| f.severity == Severity::Zero)
-            .filter_map(|f| f.criterion.as_deref())
-            .collect();
+        let mine: Vec<&Finding> = findings.iter().filter(|f| f.unit.as_deref() == Some(&unit.id)).collect();
+        let zero_criteria: BTreeSet<&str> =
+            mine.iter().filter(|f| f.severity == Severity::Zero).filter_map(|f| f.criterion.as_deref()).collect();
         let leaf = |code: &str| !rows.iter().any(|r| r.code.starts_with(&format!("{code}.")));
         let counted: Vec<&Row> = rows
             .iter()
@@ -391,11 +327,8 @@ fn unit_records(
             })
             .collect();
         let claimed: f64 = counted.iter().filter_map(|r| r.score).sum();
-        let at_risk: f64 = counted
-            .iter()
-            .filter(|r| zero_criteria.contains(r.code.as_str()))
-            .filter_map(|r| r.score)
-            .sum();
+        let at_risk: f64 =
+            counted.iter().filter(|r| zero_criteria.contains(r.code.as_str())).filter_map(|r| r.score).sum();
         let mut counts = SeverityCounts::default();
         mine.iter().for_each(|f| counts.add(f.severity));
         records.push(UnitRecord {
@@ -405,10 +338,7 @@ fn unit_records(
             claimed: round_points(claimed),
             at_risk: round_points(at_risk),
             rows: rows.len(),
-            files: files
-                .iter()
-                .filter(|f| f.unit.as_deref() == Some(&unit.id))
-                .count(),
+            files: files.iter().filter(|f| f.unit.as_deref() == Some(&unit.id)).count(),
             findings: counts,
         });
     }

@@ -110,18 +110,11 @@ type Grid = Vec<Vec<Data>>;
 pub fn read_workbook(path: &Path) -> Result<Sheet, SheetError> {
     let mut bytes = Vec::new();
     let file = std::fs::File::open(path).map_err(|e| SheetError::Corrupt(e.to_string()))?;
-    file.take(MAX_WORKBOOK_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| SheetError::Corrupt(e.to_string()))?;
+    file.take(MAX_WORKBOOK_BYTES + 1).read_to_end(&mut bytes).map_err(|e| SheetError::Corrupt(e.to_string()))?;
     if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
-        return Err(SheetError::TooLarge(format!(
-            "> {MAX_WORKBOOK_BYTES} bytes"
-        )));
+        return Err(SheetError::TooLarge(format!("> {MAX_WORKBOOK_BYTES} bytes")));
     }
-    let is_csv = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let is_csv = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     read_workbook_bytes(&bytes, is_csv)
 }
 
@@ -134,35 +127,23 @@ pub fn read_workbook_bytes(bytes: &[u8], is_csv: bool) -> Result<Sheet, SheetErr
         }
         Kind::Ole => calamine_grids(bytes)?,
         Kind::Empty => return Err(SheetError::Corrupt("empty file".into())),
-        other => {
-            return Err(SheetError::Corrupt(format!(
-                "not a workbook (content is {})",
-                other.as_str()
-            )))
-        }
+        other => return Err(SheetError::Corrupt(format!("not a workbook (content is {})", other.as_str()))),
     };
-    grids
-        .into_iter()
-        .find_map(|(name, grid)| read_grid(&name, &grid))
-        .ok_or(SheetError::NoHeader)
+    grids.into_iter().find_map(|(name, grid)| read_grid(&name, &grid)).ok_or(SheetError::NoHeader)
 }
 
 fn check_unzipped_size(bytes: &[u8]) -> Result<(), SheetError> {
-    let archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| SheetError::Corrupt(e.to_string()))?;
+    let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| SheetError::Corrupt(e.to_string()))?;
     let total = archive.decompressed_size().unwrap_or(0);
     if total > u128::from(MAX_UNZIPPED_BYTES) || archive.len() > 10_000 {
-        return Err(SheetError::TooLarge(format!(
-            "{} entries, {total} bytes unzipped",
-            archive.len()
-        )));
+        return Err(SheetError::TooLarge(format!("{} entries, {total} bytes unzipped", archive.len())));
     }
     Ok(())
 }
 
 fn calamine_grids(bytes: &[u8]) -> Result<Vec<(String, Grid)>, SheetError> {
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| SheetError::Corrupt(e.to_string()))?;
+    let mut book =
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| SheetError::Corrupt(e.to_string()))?;
     let merges = merged_regions(&mut book);
     let mut grids = Vec::new();
     for name in book.sheet_names() {
@@ -177,12 +158,8 @@ fn calamine_grids(bytes: &[u8]) -> Result<Vec<(String, Grid)>, SheetError> {
                 continue;
             }
             let (r0, c0) = (dims.start.0 as usize, dims.start.1 as usize);
-            let Some(value) = cell_at(
-                &grid,
-                r0.wrapping_sub(top as usize),
-                c0.wrapping_sub(left as usize),
-            )
-            .cloned() else {
+            let Some(value) = cell_at(&grid, r0.wrapping_sub(top as usize), c0.wrapping_sub(left as usize)).cloned()
+            else {
                 continue;
             };
             for r in r0..=dims.end.0 as usize {
@@ -209,16 +186,12 @@ fn calamine_grids(bytes: &[u8]) -> Result<Vec<(String, Grid)>, SheetError> {
     Ok(grids)
 }
 
-fn merged_regions<RS: Read + std::io::Seek>(
-    book: &mut calamine::Sheets<RS>,
-) -> Vec<(String, calamine::Dimensions)> {
+fn merged_regions<RS: Read + std::io::Seek>(book: &mut calamine::Sheets<RS>) -> Vec<(String, calamine::Dimensions)> {
     let names = book.sheet_names();
     let mut regions = Vec::new();
     for name in names {
         let found = match book {
-            calamine::Sheets::Xlsx(xlsx) => {
-                xlsx.merge_cells_by_sheet_name(&name).unwrap_or_default()
-            }
+            calamine::Sheets::Xlsx(xlsx) => xlsx.merge_cells_by_sheet_name(&name).unwrap_or_default(),
             calamine::Sheets::Xls(xls) => xls.merge_cells_by_sheet_name(&name).unwrap_or_default(),
             _ => Vec::new(),
         };
@@ -228,24 +201,17 @@ fn merged_regions<RS: Read + std::io::Seek>(
 }
 
 fn cell_at(grid: &Grid, row: usize, col: usize) -> Option<&Data> {
-    grid.get(row)
-        .and_then(|r| r.get(col))
-        .filter(|d| !matches!(d, Data::Empty))
+    grid.get(row).and_then(|r| r.get(col)).filter(|d| !matches!(d, Data::Empty))
 }
 
 fn csv_grid(bytes: &[u8]) -> Result<Grid, SheetError> {
     let text = String::from_utf8_lossy(bytes);
     let text = text.trim_start_matches('\u{FEFF}');
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let delimiter = [b';', b'\t', b',']
-        .into_iter()
-        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
-        .unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
+    let delimiter =
+        [b';', b'\t', b','].into_iter().max_by_key(|d| first_line.bytes().filter(|b| b == d).count()).unwrap_or(b',');
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let mut grid = Grid::new();
     for record in reader.records() {
         let record = record.map_err(|e| SheetError::Corrupt(format!("csv: {e}")))?;
@@ -253,29 +219,15 @@ fn csv_grid(bytes: &[u8]) -> Result<Grid, SheetError> {
         // (A record's position may point at the blank lines before it: skip them.)
         let line = record.position().map_or(grid.len() + 1, |p| {
             let start = p.byte() as usize;
-            let skipped = text.as_bytes()[start.min(text.len())..]
-                .iter()
-                .take_while(|b| matches!(b, b'\r' | b'\n'))
-                .count();
-            1 + text.as_bytes()[..(start + skipped).min(text.len())]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
+            let skipped =
+                text.as_bytes()[start.min(text.len())..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+            1 + text.as_bytes()[..(start + skipped).min(text.len())].iter().filter(|&&b| b == b'\n').count()
         });
         while grid.len() + 1 < line {
             grid.push(Vec::new());
         }
         grid.push(
-            record
-                .iter()
-                .map(|f| {
-                    if f.is_empty() {
-                        Data::Empty
-                    } else {
-                        Data::String(f.to_string())
-                    }
-                })
-                .collect(),
+            record.iter().map(|f| if f.is_empty() { Data::Empty } else { Data::String(f.to_string()) }).collect(),
         );
     }
     Ok(grid)
@@ -330,20 +282,12 @@ fn read_grid(name: &str, grid: &Grid) -> Option<Sheet> {
     let (_, depth, mut roles) = best?;
     if !roles.contains(&Some(Role::Code)) {
         // Only an ordinal column: it is the code column (some sheets number criteria under "STT").
-        roles
-            .iter_mut()
-            .filter(|r| **r == Some(Role::Ordinal))
-            .take(1)
-            .for_each(|r| *r = Some(Role::Code));
+        roles.iter_mut().filter(|r| **r == Some(Role::Ordinal)).take(1).for_each(|r| *r = Some(Role::Code));
     }
     let column = |role: Role| roles.iter().position(|r| *r == Some(role));
     let (code_col, score_col) = (column(Role::Code)?, column(Role::Score)?);
-    let (title_col, max_col, expl_col, files_col) = (
-        column(Role::Title),
-        column(Role::Max),
-        column(Role::Explanation),
-        column(Role::Files),
-    );
+    let (title_col, max_col, expl_col, files_col) =
+        (column(Role::Title), column(Role::Max), column(Role::Explanation), column(Role::Files));
     let mut rows = Vec::new();
     for (index, row) in grid.iter().enumerate().skip(best_line + depth) {
         let get = |col: Option<usize>| text_of(col.and_then(|c| row.get(c)));
@@ -383,8 +327,7 @@ fn read_grid(name: &str, grid: &Grid) -> Option<Sheet> {
 }
 
 fn assign_roles(labels: &[String]) -> Vec<Option<Role>> {
-    let mut best_per_column: Vec<Option<(Role, usize)>> =
-        labels.iter().map(|label| best_alias(label)).collect();
+    let mut best_per_column: Vec<Option<(Role, usize)>> = labels.iter().map(|label| best_alias(label)).collect();
     // Each role goes to the column that matches it best (first on ties).
     let mut taken: Vec<Role> = Vec::new();
     let mut order: Vec<usize> = (0..labels.len()).collect();
@@ -408,13 +351,15 @@ fn best_alias(label: &str) -> Option<(Role, usize)> {
     let padded = format!(" {label} ");
     ALIASES
         .iter()
-        .filter(|(_, alias)| {
-            if WHOLE_LABEL_ONLY.contains(alias) {
-                label == *alias
-            } else {
-                padded.contains(&format!(" {alias} "))
-            }
-        })
+        .filter(
+            |(_, alias)| {
+                if WHOLE_LABEL_ONLY.contains(alias) {
+                    label == *alias
+                } else {
+                    padded.contains(&format!(" {alias} "))
+                }
+            },
+        )
         .max_by_key(|(_, alias)| alias.len())
         .map(|(role, alias)| (*role, alias.len()))
 }
@@ -434,11 +379,7 @@ fn read_code(raw: &str) -> Option<(String, bool)> {
             break;
         }
     }
-    if code.is_empty()
-        || ROMAN.is_match(&code)
-        || folded.starts_with("tong")
-        || folded.starts_with("cong")
-    {
+    if code.is_empty() || ROMAN.is_match(&code) || folded.starts_with("tong") || folded.starts_with("cong") {
         return None;
     }
     let wellformed = CODE.is_match(&code);
@@ -447,14 +388,8 @@ fn read_code(raw: &str) -> Option<(String, bool)> {
 
 fn is_column_numbering(row: &[Data]) -> bool {
     static NUMBERING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\(?\d{1,2}\)?$").unwrap());
-    let cells: Vec<String> = row
-        .iter()
-        .map(|c| text_of(Some(c)))
-        .filter(|t| !t.is_empty())
-        .collect();
-    cells.len() >= 3
-        && cells.iter().all(|c| NUMBERING.is_match(c))
-        && cells.iter().any(|c| c.starts_with('('))
+    let cells: Vec<String> = row.iter().map(|c| text_of(Some(c))).filter(|t| !t.is_empty()).collect();
+    cells.len() >= 3 && cells.iter().all(|c| NUMBERING.is_match(c)) && cells.iter().any(|c| c.starts_with('('))
 }
 
 /// A number cell, or text with a decimal comma (`1,5`) or point; blank and dashes are no score.
@@ -478,19 +413,14 @@ fn read_number(cell: Option<&Data>) -> (Option<f64>, Option<String>) {
 
 /// Splits a file cell on `;` and new lines, then on `,` where every piece is a file name.
 pub fn split_file_list(cell: &str) -> Vec<String> {
-    static HAS_EXTENSION: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\.[A-Za-z0-9]{2,5}$").unwrap());
+    static HAS_EXTENSION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\.[A-Za-z0-9]{2,5}$").unwrap());
     let mut out = Vec::new();
     for part in cell.split([';', '\n', '\r']) {
         let part = part.trim();
         if part.is_empty() {
             continue;
         }
-        let pieces: Vec<&str> = part
-            .split(',')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .collect();
+        let pieces: Vec<&str> = part.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
         if pieces.len() > 1 && pieces.iter().all(|p| HAS_EXTENSION.is_match(p)) {
             out.extend(pieces.into_iter().map(str::to_string));
         } else {
@@ -515,10 +445,7 @@ mod tests {
         assert_eq!(s.header_line, 4);
         assert_eq!(s.rows.len(), 1, "{:?}", s.rows);
         let r = &s.rows[0];
-        assert_eq!(
-            (r.code.as_str(), r.max, r.score),
-            ("1.1", Some(1.5), Some(1.5))
-        );
+        assert_eq!((r.code.as_str(), r.max, r.score), ("1.1", Some(1.5), Some(1.5)));
         assert_eq!(r.explanation, "Tại Mục I");
         assert_eq!(r.files, vec!["kh.pdf", "bc.pdf"]);
         assert_eq!(r.line, 5);
@@ -526,7 +453,8 @@ mod tests {
 
     #[test]
     fn labels_without_diacritics_and_semicolon_csv() {
-        let s = csv("ma tieu chi;diem toi da;DIEM TU CHAM;giai trinh;tai lieu kiem chung\nTC 2.1.;1;0.5;x;a.pdf, b.pdf\n");
+        let s =
+            csv("ma tieu chi;diem toi da;DIEM TU CHAM;giai trinh;tai lieu kiem chung\nTC 2.1.;1;0.5;x;a.pdf, b.pdf\n");
         assert_eq!(s.rows[0].code, "2.1");
         assert_eq!(s.rows[0].files, vec!["a.pdf", "b.pdf"]);
     }
@@ -540,29 +468,14 @@ mod tests {
 
     #[test]
     fn no_header_is_an_error() {
-        assert_eq!(
-            read_workbook_bytes(b"a,b,c\n1,2,3\n", true),
-            Err(SheetError::NoHeader)
-        );
-        assert!(matches!(
-            read_workbook_bytes(b"PK\x03\x04garbage", false),
-            Err(SheetError::Corrupt(_))
-        ));
-        assert!(matches!(
-            read_workbook_bytes(b"", false),
-            Err(SheetError::Corrupt(_))
-        ));
+        assert_eq!(read_workbook_bytes(b"a,b,c\n1,2,3\n", true), Err(SheetError::NoHeader));
+        assert!(matches!(read_workbook_bytes(b"PK\x03\x04garbage", false), Err(SheetError::Corrupt(_))));
+        assert!(matches!(read_workbook_bytes(b"", false), Err(SheetError::Corrupt(_))));
     }
 
     #[test]
     fn file_lists() {
-        assert_eq!(
-            split_file_list("a.pdf;b.pdf\nc.pdf"),
-            vec!["a.pdf", "b.pdf", "c.pdf"]
-        );
-        assert_eq!(
-            split_file_list("Báo cáo số 12, ngày 5.pdf"),
-            vec!["Báo cáo số 12, ngày 5.pdf"]
-        );
+        assert_eq!(split_file_list("a.pdf;b.pdf\nc.pdf"), vec!["a.pdf", "b.pdf", "c.pdf"]);
+        assert_eq!(split_file_list("Báo cáo số 12, ngày 5.pdf"), vec!["Báo cáo số 12, ngày 5.pdf"]);
     }
 }

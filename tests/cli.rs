@@ -7,16 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo");
-const DEMO_EVIDENCE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/fixtures/demo/ubnd-xa-demo/evidence"
-);
+const DEMO_EVIDENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/ubnd-xa-demo/evidence");
 
 fn kiemchung(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kiemchung"))
-        .args(args)
-        .output()
-        .expect("binary runs")
+    Command::new(env!("CARGO_BIN_EXE_kiemchung")).args(args).output().expect("binary runs")
 }
 
 fn json_of(args: &[&str]) -> (Value, Output) {
@@ -55,11 +49,7 @@ fn status_of(report: &Value, file_suffix: &str) -> String {
 }
 
 fn count_files(dir: &Path) -> usize {
-    fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .map(|p| if p.is_dir() { count_files(&p) } else { 1 })
-        .sum()
+    fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).map(|p| if p.is_dir() { count_files(&p) } else { 1 }).sum()
 }
 
 /// A unit folder in a temp dir with a CSV workbook and evidence copied from the demo.
@@ -76,37 +66,21 @@ fn unit_with(csv: &str, evidence: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-const HEADER: &str =
-    "Mã tiêu chí,Tên tiêu chí,Điểm tối đa,Điểm tự chấm,Giải trình,Tài liệu kiểm chứng\n";
+const HEADER: &str = "Mã tiêu chí,Tên tiêu chí,Điểm tối đa,Điểm tự chấm,Giải trình,Tài liệu kiểm chứng\n";
 
 #[test]
 fn demo_unit_reports_every_planted_defect_and_every_file() {
     let (report, out) = json_of(&[DEMO]);
     assert_eq!(out.status.code(), Some(1), "zero findings exit 1");
     let expect = [
-        (
-            "ttr-ve-viec-ban-hanh-ke-hoach-cai-cach-hanh-chinh-na.pdf",
-            "KC202",
-        ),
-        (
-            "bc-ket-qua-kiem-tra-cong-tac-cai-cach-hanh-chinh-na.pdf",
-            "KC201",
-        ),
+        ("ttr-ve-viec-ban-hanh-ke-hoach-cai-cach-hanh-chinh-na.pdf", "KC202"),
+        ("bc-ket-qua-kiem-tra-cong-tac-cai-cach-hanh-chinh-na.pdf", "KC201"),
         ("TTR_50_08032023.docx", "KC604"),
         ("KH_397_22052023.pdf", "KC603"),
         ("KH_397_22052023.pdf", "KC101"),
-        (
-            "ket-qua-danh-gia-xep-loai-chat-luong-can-bo-cong.pdf",
-            "KC301",
-        ),
-        (
-            "17-bc-ubnd-cong-tac-bao-dam-an-toan-thong-tin-mang-nam-2023.pdf",
-            "KC302",
-        ),
-        (
-            "tinh-hinh-thuc-hien-ke-hoach-phat-trien-kinh-te.pdf",
-            "KC101",
-        ),
+        ("ket-qua-danh-gia-xep-loai-chat-luong-can-bo-cong.pdf", "KC301"),
+        ("17-bc-ubnd-cong-tac-bao-dam-an-toan-thong-tin-mang-nam-2023.pdf", "KC302"),
+        ("tinh-hinh-thuc-hien-ke-hoach-phat-trien-kinh-te.pdf", "KC101"),
         ("bao-cao-thu-ngan-sach.pdf", "KC601"),
         ("BC_131_05122023.pdf", "KC504"),
         ("../xa-khac/dao-tao.pdf", "KC504"),
@@ -126,29 +100,18 @@ fn demo_unit_reports_every_planted_defect_and_every_file() {
         .unwrap()
         .iter()
         .filter(|f| f["file"].is_null())
-        .map(|f| {
-            (
-                f["criterion"].as_str().unwrap().to_string(),
-                f["code"].as_str().unwrap().to_string(),
-            )
-        })
+        .map(|f| (f["criterion"].as_str().unwrap().to_string(), f["code"].as_str().unwrap().to_string()))
         .collect();
     assert!(rows.contains(&("5.4".into(), "KC501".into())), "{rows:?}");
     assert!(rows.contains(&("3.2.1".into(), "KC502".into())), "{rows:?}");
     // Every file on disk is in `files`, with a status.
     let on_disk = count_files(&Path::new(DEMO).join("ubnd-xa-demo"));
     assert_eq!(report["files"].as_array().unwrap().len(), on_disk);
-    assert_eq!(
-        status_of(&report, "bao-cao-thu-ngan-sach.pdf"),
-        "unreadable"
-    );
+    assert_eq!(status_of(&report, "bao-cao-thu-ngan-sach.pdf"), "unreadable");
     assert_eq!(status_of(&report, "tu-cham-diem.xlsx"), "ok");
     let unit = &report["units"][0];
     assert_eq!(unit["id"], "ubnd-xa-demo");
-    assert!(
-        unit["at_risk"].as_f64().unwrap() > 0.0
-            && unit["at_risk"].as_f64() <= unit["claimed"].as_f64()
-    );
+    assert!(unit["at_risk"].as_f64().unwrap() > 0.0 && unit["at_risk"].as_f64() <= unit["claimed"].as_f64());
 }
 
 #[test]
@@ -173,34 +136,21 @@ fn an_empty_folder_is_not_a_pass() {
     let dir = tempfile::tempdir().unwrap();
     let out = kiemchung(&["check", dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("không có tệp nào"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("không có tệp nào"), "{}", stderr(&out));
 }
 
 #[test]
 fn a_folder_without_workbook_checks_its_files_one_by_one() {
     let dir = tempfile::tempdir().unwrap();
     fs::copy(
-        Path::new(DEMO_EVIDENCE)
-            .join("1.1/ttr-ve-viec-ban-hanh-ke-hoach-cai-cach-hanh-chinh-na.pdf"),
+        Path::new(DEMO_EVIDENCE).join("1.1/ttr-ve-viec-ban-hanh-ke-hoach-cai-cach-hanh-chinh-na.pdf"),
         dir.path().join("a.pdf"),
     )
     .unwrap();
-    fs::copy(
-        Path::new(DEMO_EVIDENCE).join("1.2/BC_271_13112023.pdf"),
-        dir.path().join("b.pdf"),
-    )
-    .unwrap();
+    fs::copy(Path::new(DEMO_EVIDENCE).join("1.2/BC_271_13112023.pdf"), dir.path().join("b.pdf")).unwrap();
     let (report, out) = json_of(&[dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("không tìm thấy bảng tự chấm điểm"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("không tìm thấy bảng tự chấm điểm"), "{}", stderr(&out));
     assert_eq!(codes_for(&report, "a.pdf"), vec!["KC202"]);
     assert!(codes_for(&report, "b.pdf").is_empty());
     assert_eq!(report["files"].as_array().unwrap().len(), 2);
@@ -208,34 +158,19 @@ fn a_folder_without_workbook_checks_its_files_one_by_one() {
 
 #[test]
 fn a_workbook_without_header_is_reported_and_the_evidence_still_checked() {
-    let dir = unit_with(
-        "a,b,c\n1,2,3\n",
-        &[(
-            "5.3/ket-qua-danh-gia-xep-loai-chat-luong-can-bo-cong.pdf",
-            "TC 5.3/bc.pdf",
-        )],
-    );
+    let dir =
+        unit_with("a,b,c\n1,2,3\n", &[("5.3/ket-qua-danh-gia-xep-loai-chat-luong-can-bo-cong.pdf", "TC 5.3/bc.pdf")]);
     let (report, out) = json_of(&[dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let workbook = codes_for(&report, "tu-cham.csv");
     assert_eq!(workbook, vec!["KC601"]);
-    let message = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "KC601")
-        .unwrap()["message"]
+    let message = report["findings"].as_array().unwrap().iter().find(|f| f["code"] == "KC601").unwrap()["message"]
         .as_str()
         .unwrap()
         .to_string();
     assert!(message.contains("dòng tiêu đề"), "{message}");
     // The folder named after criterion 5.3 still attaches its file.
-    let blank = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "KC301")
-        .expect("evidence checked");
+    let blank = report["findings"].as_array().unwrap().iter().find(|f| f["code"] == "KC301").expect("evidence checked");
     assert_eq!(blank["criterion"], "5.3");
 }
 
@@ -244,11 +179,7 @@ fn a_corrupt_xlsx_is_an_unreadable_workbook() {
     let dir = tempfile::tempdir().unwrap();
     let unit = dir.path().join("so-noi-vu");
     fs::create_dir_all(&unit).unwrap();
-    fs::write(
-        unit.join("tu-cham-diem.xlsx"),
-        b"PK\x03\x04 this is not a zip archive at all",
-    )
-    .unwrap();
+    fs::write(unit.join("tu-cham-diem.xlsx"), b"PK\x03\x04 this is not a zip archive at all").unwrap();
     let (report, out) = json_of(&[dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(codes_for(&report, "tu-cham-diem.xlsx"), vec!["KC601"]);
@@ -258,32 +189,20 @@ fn a_corrupt_xlsx_is_an_unreadable_workbook() {
 
 #[test]
 fn broken_evidence_files_get_a_verdict_and_the_run_goes_on() {
-    let csv = format!("{HEADER}1.1,Kế hoạch,1.5,1.5,Tại Mục I,rong.pdf; html.pdf; cut.pdf; cai-cach-hanh-chinh-nam-2023.pdf\n");
-    let dir = unit_with(
-        &csv,
-        &[(
-            "1.1/cai-cach-hanh-chinh-nam-2023.pdf",
-            "evidence/cai-cach-hanh-chinh-nam-2023.pdf",
-        )],
+    let csv = format!(
+        "{HEADER}1.1,Kế hoạch,1.5,1.5,Tại Mục I,rong.pdf; html.pdf; cut.pdf; cai-cach-hanh-chinh-nam-2023.pdf\n"
     );
+    let dir = unit_with(&csv, &[("1.1/cai-cach-hanh-chinh-nam-2023.pdf", "evidence/cai-cach-hanh-chinh-nam-2023.pdf")]);
     let evidence = dir.path().join("don-vi/evidence");
     fs::write(evidence.join("rong.pdf"), b"").unwrap();
-    fs::write(
-        evidence.join("html.pdf"),
-        b"<!DOCTYPE html><html><body>Loi 500</body></html>",
-    )
-    .unwrap();
+    fs::write(evidence.join("html.pdf"), b"<!DOCTYPE html><html><body>Loi 500</body></html>").unwrap();
     let whole = fs::read(Path::new(DEMO_EVIDENCE).join("1.2/BC_271_13112023.pdf")).unwrap();
     fs::write(evidence.join("cut.pdf"), &whole[..whole.len() / 3]).unwrap();
     #[cfg(unix)]
     {
         std::os::unix::fs::symlink("/etc/hostname", evidence.join("ra-ngoai.pdf")).unwrap();
         let fifo = evidence.join("ong.pdf");
-        assert!(Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .unwrap()
-            .success());
+        assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
     }
     let (report, out) = json_of(&[dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
@@ -291,21 +210,14 @@ fn broken_evidence_files_get_a_verdict_and_the_run_goes_on() {
         assert_eq!(codes_for(&report, file), vec!["KC601"], "{file}");
         assert_eq!(status_of(&report, file), "unreadable", "{file}");
     }
-    assert!(
-        codes_for(&report, "cai-cach-hanh-chinh-nam-2023.pdf").is_empty(),
-        "the good file is unharmed"
-    );
+    assert!(codes_for(&report, "cai-cach-hanh-chinh-nam-2023.pdf").is_empty(), "the good file is unharmed");
     #[cfg(unix)]
     {
         assert_eq!(status_of(&report, "ra-ngoai.pdf"), "skipped");
         assert_eq!(status_of(&report, "ong.pdf"), "skipped");
     }
-    let messages: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|f| f["message"].as_str())
-        .collect();
+    let messages: Vec<&str> =
+        report["findings"].as_array().unwrap().iter().filter_map(|f| f["message"].as_str()).collect();
     assert!(messages.iter().any(|m| m.contains("rỗng")), "{messages:?}");
     assert!(messages.iter().any(|m| m.contains("HTML")), "{messages:?}");
 }
@@ -336,30 +248,14 @@ fn the_input_tree_is_never_written() {
 fn output_file_is_written_whole_and_equals_stdout() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("ket-qua.json");
-    let written = kiemchung(&[
-        "check",
-        DEMO,
-        "--format",
-        "json",
-        "--output",
-        target.to_str().unwrap(),
-    ]);
+    let written = kiemchung(&["check", DEMO, "--format", "json", "--output", target.to_str().unwrap()]);
     assert_eq!(written.status.code(), Some(1));
     assert!(written.stdout.is_empty());
     let stdout = kiemchung(&["check", DEMO, "--format", "json"]);
     assert_eq!(fs::read(&target).unwrap(), stdout.stdout);
-    let missing = kiemchung(&[
-        "check",
-        DEMO,
-        "--output",
-        dir.path().join("khong/co/x.json").to_str().unwrap(),
-    ]);
+    let missing = kiemchung(&["check", DEMO, "--output", dir.path().join("khong/co/x.json").to_str().unwrap()]);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(
-        stderr(&missing).contains("không tồn tại"),
-        "{}",
-        stderr(&missing)
-    );
+    assert!(stderr(&missing).contains("không tồn tại"), "{}", stderr(&missing));
 }
 
 #[test]
@@ -374,12 +270,7 @@ fn unknown_format_and_bad_cutoff_are_usage_errors() {
 #[test]
 fn english_messages_with_lang_en() {
     let (report, _) = json_of(&[DEMO, "--lang", "en"]);
-    let message = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "KC101")
-        .unwrap()["message"]
+    let message = report["findings"].as_array().unwrap().iter().find(|f| f["code"] == "KC101").unwrap()["message"]
         .as_str()
         .unwrap()
         .to_string();
@@ -391,32 +282,16 @@ fn english_messages_with_lang_en() {
 #[test]
 fn select_ignore_and_fail_on() {
     let (report, out) = json_of(&[DEMO, "--select", "KC5"]);
-    let codes: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap())
-        .collect();
-    assert!(
-        !codes.is_empty() && codes.iter().all(|c| c.starts_with("KC5")),
-        "{codes:?}"
-    );
+    let codes: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert!(!codes.is_empty() && codes.iter().all(|c| c.starts_with("KC5")), "{codes:?}");
     assert_eq!(out.status.code(), Some(1));
     let (report, out) = json_of(&[DEMO, "--select", "KC603"]);
     assert_eq!(report["findings"].as_array().unwrap().len(), 1);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "a warning alone passes --fail-on zero"
-    );
+    assert_eq!(out.status.code(), Some(0), "a warning alone passes --fail-on zero");
     let out = kiemchung(&["check", DEMO, "--select", "KC603", "--fail-on", "warning"]);
     assert_eq!(out.status.code(), Some(1));
     let (report, _) = json_of(&[DEMO, "--ignore", "KC1,KC6"]);
-    assert!(report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|f| !f["code"].as_str().unwrap().starts_with("KC1")));
+    assert!(report["findings"].as_array().unwrap().iter().all(|f| !f["code"].as_str().unwrap().starts_with("KC1")));
 }
 
 #[test]
@@ -424,18 +299,12 @@ fn rule_and_catalog_commands() {
     let out = kiemchung(&["rule", "KC202"]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        text.contains("placeholder-number") && text.contains("Vì sao"),
-        "{text}"
-    );
+    assert!(text.contains("placeholder-number") && text.contains("Vì sao"), "{text}");
     let out = kiemchung(&["--lang", "en", "rule", "kc202"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("How to fix"));
     assert_eq!(kiemchung(&["rule", "KC999"]).status.code(), Some(2));
     let list = kiemchung(&["rule"]);
-    assert_eq!(
-        String::from_utf8_lossy(&list.stdout).lines().count(),
-        kiemchung::checks::registry::RULES.len()
-    );
+    assert_eq!(String::from_utf8_lossy(&list.stdout).lines().count(), kiemchung::checks::registry::RULES.len());
     let catalogs = String::from_utf8_lossy(&kiemchung(&["catalog"]).stdout).into_owned();
     assert!(catalogs.contains("tinh-2023") && catalogs.contains("xa-2023"));
     let shown = kiemchung(&["catalog", "tinh-2023"]);
@@ -450,17 +319,10 @@ fn rule_and_catalog_commands() {
 
 #[test]
 fn inspect_shows_the_header_facts() {
-    let file =
-        format!("{DEMO_EVIDENCE}/1.1/ttr-ve-viec-ban-hanh-ke-hoach-cai-cach-hanh-chinh-na.pdf");
+    let file = format!("{DEMO_EVIDENCE}/1.1/ttr-ve-viec-ban-hanh-ke-hoach-cai-cach-hanh-chinh-na.pdf");
     let out = kiemchung(&["inspect", &file]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        text.contains("…/TTr-UBND") && text.contains("2023-01-10"),
-        "{text}"
-    );
-    assert_eq!(
-        kiemchung(&["inspect", "/khong/co.pdf"]).status.code(),
-        Some(2)
-    );
+    assert!(text.contains("…/TTr-UBND") && text.contains("2023-01-10"), "{text}");
+    assert_eq!(kiemchung(&["inspect", "/khong/co.pdf"]).status.code(), Some(2));
 }

@@ -36,11 +36,7 @@ fn check_corpus(corpus: &Path, report: &Path) -> serde_json::Value {
         .arg(report)
         .output()
         .unwrap();
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "check failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(matches!(out.status.code(), Some(0 | 1)), "check failed: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&std::fs::read(report).unwrap()).unwrap()
 }
 
@@ -51,16 +47,7 @@ fn score(shared: &Path, corpus: &Path, report: &Path, minimum: &str) {
         .arg(corpus.join("labels.json"))
         .arg("--report")
         .arg(report)
-        .args([
-            "--codes",
-            SPINE_CODES,
-            "--min-precision",
-            minimum,
-            "--min-recall",
-            minimum,
-            "--show",
-            "20",
-        ])
+        .args(["--codes", SPINE_CODES, "--min-precision", minimum, "--min-recall", minimum, "--show", "20"])
         .output()
         .expect("python3 runs score.py");
     let table = String::from_utf8_lossy(&out.stdout);
@@ -76,20 +63,11 @@ fn score(shared: &Path, corpus: &Path, report: &Path, minimum: &str) {
 /// Every file under every unit folder must appear in `files`.
 fn assert_nothing_lost(corpus: &Path, report: &serde_json::Value) {
     fn count(dir: &Path) -> usize {
-        std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .map(|p| if p.is_dir() { count(&p) } else { 1 })
-            .sum()
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).map(|p| if p.is_dir() { count(&p) } else { 1 }).sum()
     }
     for unit in report["units"].as_array().unwrap() {
         let id = unit["id"].as_str().unwrap();
-        let listed = report["files"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["unit"] == id)
-            .count();
+        let listed = report["files"].as_array().unwrap().iter().filter(|f| f["unit"] == id).count();
         assert_eq!(listed, count(&corpus.join(id)), "files of unit {id}");
     }
 }
@@ -114,9 +92,7 @@ fn a_fresh_generated_corpus_scores_at_least_098() {
         .status()
         .is_ok_and(|s| s.success());
     if !ready {
-        required_or_skip(
-            "the generator's Python packages are not installed (see ../shared/tools/README.md)",
-        );
+        required_or_skip("the generator's Python packages are not installed (see ../shared/tools/README.md)");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -127,11 +103,7 @@ fn a_fresh_generated_corpus_scores_at_least_098() {
         .arg(&corpus)
         .output()
         .unwrap();
-    assert!(
-        generated.status.success(),
-        "gen_corpus.py failed: {}",
-        String::from_utf8_lossy(&generated.stderr)
-    );
+    assert!(generated.status.success(), "gen_corpus.py failed: {}", String::from_utf8_lossy(&generated.stderr));
     let report_path = dir.path().join("report.json");
     let report = check_corpus(&corpus, &report_path);
     assert_eq!(report["summary"]["units"], 10);

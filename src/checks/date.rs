@@ -30,32 +30,16 @@ pub fn check(ctx: &FileContext, pdf: &PdfFacts, out: &mut Vec<Finding>) {
             } else {
                 ("là ngày không tồn tại", "does not exist")
             };
-            ctx.finding(
-                Code::KC304,
-                format!("Ngày ban hành \"{raw}\" {vi}."),
-                format!("The date \"{raw}\" {en}."),
-            )
+            ctx.finding(Code::KC304, format!("Ngày ban hành \"{raw}\" {vi}."), format!("The date \"{raw}\" {en}."))
         }
         DateLine::Dated { date, .. } if *date > ctx.cutoff => ctx.finding(
             Code::KC302,
-            format!(
-                "Văn bản ngày {} sau thời điểm chốt số liệu {}.",
-                dmy(*date),
-                dmy(ctx.cutoff)
-            ),
-            format!(
-                "The document is dated {}, after the data cutoff {}.",
-                dmy(*date),
-                dmy(ctx.cutoff)
-            ),
+            format!("Văn bản ngày {} sau thời điểm chốt số liệu {}.", dmy(*date), dmy(ctx.cutoff)),
+            format!("The document is dated {}, after the data cutoff {}.", dmy(*date), dmy(ctx.cutoff)),
         ),
         DateLine::Dated { date, .. } if *date < ctx.period_start => ctx.finding(
             Code::KC303,
-            format!(
-                "Văn bản ngày {} trước kỳ đánh giá (từ {}).",
-                dmy(*date),
-                dmy(ctx.period_start)
-            ),
+            format!("Văn bản ngày {} trước kỳ đánh giá (từ {}).", dmy(*date), dmy(ctx.period_start)),
             format!(
                 "The document is dated {}, before the assessment period (from {}).",
                 dmy(*date),

@@ -52,18 +52,21 @@ pub fn has_text_layer(ctx: &FileContext, pdf: &PdfFacts, out: &mut Vec<Finding>)
     }
     out.push(ctx.finding(
         Code::KC603,
-        format!("PDF {} trang chỉ có ảnh quét, không có lớp chữ: số, ngày và trích dẫn không tự kiểm tra được.", pdf.pages),
-        format!("The {}-page PDF is image-only (no text layer): number, date and citations cannot be checked.", pdf.pages),
+        format!(
+            "PDF {} trang chỉ có ảnh quét, không có lớp chữ: số, ngày và trích dẫn không tự kiểm tra được.",
+            pdf.pages
+        ),
+        format!(
+            "The {}-page PDF is image-only (no text layer): number, date and citations cannot be checked.",
+            pdf.pages
+        ),
     ));
     false
 }
 
 fn describe(problem: &Problem) -> (String, String) {
     match problem {
-        Problem::Empty => (
-            "Tệp rỗng (0 byte).".into(),
-            "The file is empty (0 bytes).".into(),
-        ),
+        Problem::Empty => ("Tệp rỗng (0 byte).".into(), "The file is empty (0 bytes).".into()),
         Problem::NotWhatExtensionSays { extension, found } => {
             let (vi, en) = kind_name(*found);
             (
@@ -75,10 +78,9 @@ fn describe(problem: &Problem) -> (String, String) {
             format!("Tệp hỏng hoặc bị cắt cụt, không đọc được ({detail})."),
             format!("The file is corrupt or truncated and cannot be read ({detail})."),
         ),
-        Problem::Io(detail) => (
-            format!("Không đọc được tệp ({detail})."),
-            format!("The file cannot be read ({detail})."),
-        ),
+        Problem::Io(detail) => {
+            (format!("Không đọc được tệp ({detail})."), format!("The file cannot be read ({detail})."))
+        }
         Problem::Panic(detail) => (
             format!("Bộ đọc gặp lỗi nội bộ khi đọc tệp ({detail}); tệp cần người xem trực tiếp."),
             format!("The reader failed internally on this file ({detail}); it needs a human look."),
@@ -94,10 +96,7 @@ pub fn kind_name(kind: Kind) -> (&'static str, &'static str) {
         Kind::Docx | Kind::Odt => ("bản Word (.docx/.odt)", "a Word document (.docx/.odt)"),
         Kind::Xlsx | Kind::Ods => ("bảng tính (.xlsx/.ods)", "a spreadsheet (.xlsx/.ods)"),
         Kind::Pptx => ("bản trình chiếu (.pptx)", "a presentation (.pptx)"),
-        Kind::Ole => (
-            "tệp Office cũ (.doc/.xls)",
-            "a legacy Office file (.doc/.xls)",
-        ),
+        Kind::Ole => ("tệp Office cũ (.doc/.xls)", "a legacy Office file (.doc/.xls)"),
         Kind::Zip | Kind::Archive => ("tệp nén", "an archive"),
         Kind::Image => ("ảnh", "an image"),
         Kind::Html => ("trang HTML", "an HTML page"),

@@ -27,10 +27,7 @@ pub struct FileContext<'a> {
 
 impl FileContext<'_> {
     pub fn finding(&self, code: Code, vi: String, en: String) -> Finding {
-        Finding::new(code, self.lang.pick(vi, en))
-            .unit(self.unit)
-            .criterion(self.criterion)
-            .file(Some(self.rel))
+        Finding::new(code, self.lang.pick(vi, en)).unit(self.unit).criterion(self.criterion).file(Some(self.rel))
     }
 }
 

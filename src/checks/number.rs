@@ -11,14 +11,8 @@ pub fn check(ctx: &FileContext, pdf: &PdfFacts, out: &mut Vec<Finding>) {
         out.push(
             ctx.finding(
                 Code::KC201,
-                format!(
-                    "Không tìm thấy dòng \"Số: …\" ở phần đầu văn bản (trang {}).",
-                    pdf.header_page
-                ),
-                format!(
-                    "No \"Số: …\" line in the document header (page {}).",
-                    pdf.header_page
-                ),
+                format!("Không tìm thấy dòng \"Số: …\" ở phần đầu văn bản (trang {}).", pdf.header_page),
+                format!("No \"Số: …\" line in the document header (page {}).", pdf.header_page),
             )
             .page(page),
         );
@@ -28,40 +22,20 @@ pub fn check(ctx: &FileContext, pdf: &PdfFacts, out: &mut Vec<Finding>) {
         NumberStatus::Ok => return,
         NumberStatus::Placeholder => ctx.finding(
             Code::KC202,
-            format!(
-                "Số văn bản chưa được cấp (\"{}\"): văn bản chưa phát hành.",
-                number.raw
-            ),
-            format!(
-                "The document number is a placeholder (\"{}\"): an unissued draft.",
-                number.raw
-            ),
+            format!("Số văn bản chưa được cấp (\"{}\"): văn bản chưa phát hành.", number.raw),
+            format!("The document number is a placeholder (\"{}\"): an unissued draft.", number.raw),
         ),
         NumberStatus::Malformed => {
             let (vi, en) = match number.problem {
-                Some("no-slash") => (
-                    "thiếu dấu \"/\" giữa số và ký hiệu",
-                    "no \"/\" between number and symbol",
-                ),
-                Some("number-not-digits") => {
-                    ("phần số không phải chữ số", "the number part is not digits")
-                }
-                Some("issuer-missing") => (
-                    "thiếu tên viết tắt cơ quan ban hành",
-                    "the issuer abbreviation is missing",
-                ),
+                Some("no-slash") => ("thiếu dấu \"/\" giữa số và ký hiệu", "no \"/\" between number and symbol"),
+                Some("number-not-digits") => ("phần số không phải chữ số", "the number part is not digits"),
+                Some("issuer-missing") => ("thiếu tên viết tắt cơ quan ban hành", "the issuer abbreviation is missing"),
                 _ => ("ký hiệu sai thể thức", "the symbol is malformed"),
             };
             ctx.finding(
                 Code::KC203,
-                format!(
-                    "Số, ký hiệu \"{}\" không đúng dạng SỐ/LOẠI-CƠ QUAN: {vi}.",
-                    number.value
-                ),
-                format!(
-                    "Number \"{}\" is not of the shape NUMBER/TYPE-ISSUER: {en}.",
-                    number.value
-                ),
+                format!("Số, ký hiệu \"{}\" không đúng dạng SỐ/LOẠI-CƠ QUAN: {vi}.", number.value),
+                format!("Number \"{}\" is not of the shape NUMBER/TYPE-ISSUER: {en}.", number.value),
             )
         }
     };

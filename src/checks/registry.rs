@@ -52,9 +52,7 @@ impl Code {
 
 /// The rule with this code (`KC202`, any case).
 pub fn lookup(code: &str) -> Option<&'static Rule> {
-    RULES
-        .iter()
-        .find(|rule| rule.code.eq_ignore_ascii_case(code.trim()))
+    RULES.iter().find(|rule| rule.code.eq_ignore_ascii_case(code.trim()))
 }
 
 rules! {
@@ -298,34 +296,16 @@ mod tests {
     #[test]
     fn codes_and_registry_rows_line_up() {
         for (index, rule) in RULES.iter().enumerate() {
-            assert!(
-                rule.code.starts_with("KC") && rule.code.len() == 5,
-                "{}",
-                rule.code
-            );
+            assert!(rule.code.starts_with("KC") && rule.code.len() == 5, "{}", rule.code);
             if index > 0 {
                 assert!(RULES[index - 1].code < rule.code, "codes sorted and unique");
             }
-            for text in [
-                rule.vi.what,
-                rule.vi.why,
-                rule.vi.fix,
-                rule.en.what,
-                rule.en.why,
-                rule.en.fix,
-            ] {
-                assert!(
-                    !text.trim().is_empty(),
-                    "{} has an empty explanation",
-                    rule.code
-                );
+            for text in [rule.vi.what, rule.vi.why, rule.vi.fix, rule.en.what, rule.en.why, rule.en.fix] {
+                assert!(!text.trim().is_empty(), "{} has an empty explanation", rule.code);
             }
         }
         assert_eq!(Code::KC202.rule().name, "placeholder-number");
         assert_eq!(Code::KC702.rule().code, "KC702");
-        assert_eq!(
-            lookup("kc604").map(|r| r.name),
-            Some("unsupported-evidence-format")
-        );
+        assert_eq!(lookup("kc604").map(|r| r.name), Some("unsupported-evidence-format"));
     }
 }

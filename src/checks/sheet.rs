@@ -20,9 +20,7 @@ pub struct RowContext<'a> {
 
 impl RowContext<'_> {
     fn finding(&self, code: Code, vi: String, en: String) -> Finding {
-        Finding::new(code, self.lang.pick(vi, en))
-            .unit(Some(self.unit))
-            .criterion(Some(&self.row.code))
+        Finding::new(code, self.lang.pick(vi, en)).unit(Some(self.unit)).criterion(Some(&self.row.code))
     }
 }
 
@@ -38,14 +36,8 @@ pub fn check_row(ctx: &RowContext) -> Vec<Finding> {
         out.push(
             ctx.finding(
                 Code::KC505,
-                format!(
-                    "Mã tiêu chí \"{}\" (dòng {}) không có trong bộ tiêu chí.",
-                    row.code, row.line
-                ),
-                format!(
-                    "Criterion code \"{}\" (row {}) is not in the catalog.",
-                    row.code, row.line
-                ),
+                format!("Mã tiêu chí \"{}\" (dòng {}) không có trong bộ tiêu chí.", row.code, row.line),
+                format!("Criterion code \"{}\" (row {}) is not in the catalog.", row.code, row.line),
             )
             .excerpt(row.code.clone()),
         );
@@ -71,11 +63,7 @@ pub fn check_row(ctx: &RowContext) -> Vec<Finding> {
                     points(criterion.max, lang)
                 ),
             )
-            .excerpt(format!(
-                "{} > {}",
-                points(score, lang),
-                points(criterion.max, lang)
-            )),
+            .excerpt(format!("{} > {}", points(score, lang), points(criterion.max, lang))),
         );
     }
     if score <= EPSILON {
@@ -84,14 +72,8 @@ pub fn check_row(ctx: &RowContext) -> Vec<Finding> {
     if criterion.requires_evidence && ctx.evidence.is_empty() {
         out.push(ctx.finding(
             Code::KC502,
-            format!(
-                "Tự chấm {} điểm nhưng không có tài liệu kiểm chứng nào.",
-                points(score, lang)
-            ),
-            format!(
-                "{} points claimed with no evidence file.",
-                points(score, lang)
-            ),
+            format!("Tự chấm {} điểm nhưng không có tài liệu kiểm chứng nào.", points(score, lang)),
+            format!("{} points claimed with no evidence file.", points(score, lang)),
         ));
     }
     statistics_table(ctx, criterion, &mut out);
@@ -108,6 +90,13 @@ fn missing_files(ctx: &RowContext, out: &mut Vec<Finding>) {
                     format!("The sheet lists \"{path}\" but the submission has no such file."),
                 )
                 .file(Some(path)),
+            Unresolved::InOtherCriterion { listed, found } => ctx
+                .finding(
+                    Code::KC504,
+                    format!("Bảng tự chấm liệt kê tệp \"{listed}\" cho tiêu chí này, nhưng tệp chỉ có trong thư mục của tiêu chí khác ({found})."),
+                    format!("The sheet lists \"{listed}\" for this criterion, but the file is only in another criterion's folder ({found})."),
+                )
+                .file(Some(listed)),
             Unresolved::Escapes(path) => ctx
                 .finding(
                     Code::KC504,
@@ -117,21 +106,14 @@ fn missing_files(ctx: &RowContext, out: &mut Vec<Finding>) {
                 .file(Some(path)),
         };
         out.push(
-            finding.excerpt(
-                ctx.row
-                    .files
-                    .iter()
-                    .find(|f| unresolved_is(unresolved, f))
-                    .cloned()
-                    .unwrap_or_default(),
-            ),
+            finding.excerpt(ctx.row.files.iter().find(|f| unresolved_is(unresolved, f)).cloned().unwrap_or_default()),
         );
     }
 }
 
 fn unresolved_is(unresolved: &Unresolved, listed: &str) -> bool {
     match unresolved {
-        Unresolved::NotFound(p) | Unresolved::Escapes(p) => {
+        Unresolved::NotFound(p) | Unresolved::Escapes(p) | Unresolved::InOtherCriterion { listed: p, .. } => {
             listed.replace('\\', "/").ends_with(p.as_str()) || listed.trim() == p
         }
     }

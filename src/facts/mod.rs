@@ -55,11 +55,9 @@ impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Problem::Empty => write!(f, "empty file"),
-            Problem::NotWhatExtensionSays { extension, found } => write!(
-                f,
-                "named .{extension} but the content is {}",
-                found.as_str()
-            ),
+            Problem::NotWhatExtensionSays { extension, found } => {
+                write!(f, "named .{extension} but the content is {}", found.as_str())
+            }
             Problem::Corrupt(detail) => write!(f, "corrupt: {detail}"),
             Problem::Io(detail) => write!(f, "read error: {detail}"),
             Problem::Panic(detail) => write!(f, "parser panic: {detail}"),
@@ -89,10 +87,7 @@ pub struct FileFacts {
 
 /// Reads, hashes, sniffs and (for PDFs) parses one file. Never panics, never aborts.
 pub fn extract(path: &Path, budget: &Budget) -> FileFacts {
-    let extension = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
+    let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     let started = Instant::now();
     let bytes = match read_bounded(path, budget.max_file_bytes) {
         Ok(Loaded::Whole(bytes)) => bytes,
@@ -101,10 +96,7 @@ pub fn extract(path: &Path, budget: &Budget) -> FileFacts {
                 size,
                 sha256: None,
                 kind: Kind::Unknown,
-                outcome: Outcome::OverBudget(format!(
-                    "file size: {size} bytes > {}",
-                    budget.max_file_bytes
-                )),
+                outcome: Outcome::OverBudget(format!("file size: {size} bytes > {}", budget.max_file_bytes)),
                 pdf: None,
             }
         }
@@ -123,31 +115,18 @@ pub fn extract(path: &Path, budget: &Budget) -> FileFacts {
 
 /// The same as [`extract`] over bytes already in memory.
 /// `extension` is the file name's, lower case, without the dot.
-pub fn facts_from_bytes(
-    bytes: &[u8],
-    extension: &str,
-    budget: &Budget,
-    started: Instant,
-) -> FileFacts {
+pub fn facts_from_bytes(bytes: &[u8], extension: &str, budget: &Budget, started: Instant) -> FileFacts {
     let sha256 = Some(hex(&Sha256::digest(bytes)));
     let kind = sniff::sniff(bytes);
-    let mut facts = FileFacts {
-        size: bytes.len() as u64,
-        sha256,
-        kind,
-        outcome: Outcome::Ok,
-        pdf: None,
-    };
+    let mut facts = FileFacts { size: bytes.len() as u64, sha256, kind, outcome: Outcome::Ok, pdf: None };
     if kind == Kind::Empty {
         facts.outcome = Outcome::Unreadable(Problem::Empty);
         return facts;
     }
     if let Some(expected) = Kind::expected_for_extension(extension) {
         if !expected.contains(&kind) {
-            facts.outcome = Outcome::Unreadable(Problem::NotWhatExtensionSays {
-                extension: extension.to_string(),
-                found: kind,
-            });
+            facts.outcome =
+                Outcome::Unreadable(Problem::NotWhatExtensionSays { extension: extension.to_string(), found: kind });
             return facts;
         }
     }
@@ -155,9 +134,7 @@ pub fn facts_from_bytes(
         match catch_unwind(AssertUnwindSafe(|| pdf::extract(bytes, budget, started))) {
             Ok(Ok(pdf)) => facts.pdf = Some(pdf),
             Ok(Err(outcome)) => facts.outcome = outcome,
-            Err(panic) => {
-                facts.outcome = Outcome::Unreadable(Problem::Panic(panic_message(&panic)))
-            }
+            Err(panic) => facts.outcome = Outcome::Unreadable(Problem::Panic(panic_message(&panic))),
         }
     }
     facts
@@ -176,9 +153,7 @@ fn read_bounded(path: &Path, max: u64) -> Result<Loaded, String> {
     }
     let mut bytes = Vec::with_capacity(size as usize);
     // take(): a file that grows while being read still cannot exceed the budget.
-    file.take(max + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
+    file.take(max + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
     if bytes.len() as u64 > max {
         return Ok(Loaded::TooLarge(bytes.len() as u64));
     }

@@ -37,15 +37,11 @@ pub struct PdfFacts {
 /// Fewer letters than this on a page means "no text": an OCR speck is not a text layer.
 pub const MIN_TEXT_CHARS: usize = 16;
 
-static STATISTICS_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:BẢNG|BIỂU)(?:\s+MẪU)?\s+(?:THỐNG\s+KÊ|TỔNG\s+HỢP\s+SỐ\s+LIỆU)").unwrap()
-});
+static STATISTICS_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:BẢNG|BIỂU)(?:\s+MẪU)?\s+(?:THỐNG\s+KÊ|TỔNG\s+HỢP\s+SỐ\s+LIỆU)").unwrap());
 
 pub fn extract(bytes: &[u8], budget: &Budget, started: Instant) -> Result<PdfFacts, Outcome> {
-    let options = LoadOptions {
-        max_decompressed_size: Some(budget.max_stream_bytes),
-        ..Default::default()
-    };
+    let options = LoadOptions { max_decompressed_size: Some(budget.max_stream_bytes), ..Default::default() };
     let doc = match Document::load_mem_with_options(bytes, options) {
         Ok(doc) => doc,
         Err(error) => return Err(classify_load_error(bytes, &error)),
@@ -59,27 +55,16 @@ pub fn extract(bytes: &[u8], budget: &Budget, started: Instant) -> Result<PdfFac
         return Err(Outcome::Unreadable(Problem::Corrupt("no pages".into())));
     }
     if pages.len() > budget.max_pages {
-        return Err(Outcome::OverBudget(format!(
-            "pages: {} > {}",
-            pages.len(),
-            budget.max_pages
-        )));
+        return Err(Outcome::OverBudget(format!("pages: {} > {}", pages.len(), budget.max_pages)));
     }
     let mut text_chars = 0;
     let mut header_source: Option<(u32, String)> = None;
     let mut statistics_table_page = None;
     for (&number, &page_id) in &pages {
         if started.elapsed() > budget.deadline {
-            return Err(Outcome::OverBudget(format!(
-                "time: > {} s",
-                budget.deadline.as_secs()
-            )));
+            return Err(Outcome::OverBudget(format!("time: > {} s", budget.deadline.as_secs())));
         }
-        let text = nfc(&super::text::page_text(
-            &doc,
-            page_id,
-            budget.max_stream_bytes,
-        ));
+        let text = nfc(&super::text::page_text(&doc, page_id, budget.max_stream_bytes));
         let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
         text_chars += letters;
         if header_source.is_none() && letters >= MIN_TEXT_CHARS && number <= 2 {
@@ -107,9 +92,7 @@ fn classify_load_error(bytes: &[u8], error: &lopdf::Error) -> Outcome {
     match error {
         Error::InvalidPassword | Error::Decryption(_) => Outcome::Encrypted,
         _ if super::sniff::memfind(tail(bytes), b"/Encrypt").is_some() => Outcome::Encrypted,
-        _ if error.to_string().contains("limit") => {
-            Outcome::OverBudget(format!("decompressed bytes: {error}"))
-        }
+        _ if error.to_string().contains("limit") => Outcome::OverBudget(format!("decompressed bytes: {error}")),
         _ => Outcome::Unreadable(Problem::Corrupt(error.to_string())),
     }
 }
@@ -138,20 +121,13 @@ fn signature_fields(doc: &Document) -> Vec<SignatureField> {
         if type_name == Some(b"DocTimeStamp".as_slice()) {
             continue;
         }
-        let is_sig = type_name == Some(b"Sig".as_slice())
-            || (dict.has(b"ByteRange") && dict.has(b"Contents"));
+        let is_sig = type_name == Some(b"Sig".as_slice()) || (dict.has(b"ByteRange") && dict.has(b"Contents"));
         if !is_sig || !dict.has(b"ByteRange") {
             continue;
         }
-        let subfilter = dict
-            .get(b"SubFilter")
-            .and_then(Object::as_name)
-            .ok()
-            .map(|n| String::from_utf8_lossy(n).into_owned());
-        fields.push(SignatureField {
-            field: names.get(id).cloned(),
-            subfilter,
-        });
+        let subfilter =
+            dict.get(b"SubFilter").and_then(Object::as_name).ok().map(|n| String::from_utf8_lossy(n).into_owned());
+        fields.push(SignatureField { field: names.get(id).cloned(), subfilter });
     }
     fields
 }

@@ -55,14 +55,7 @@ impl Kind {
             "odt" => &[Kind::Odt],
             "ods" => &[Kind::Ods],
             "doc" | "xls" | "ppt" => &[Kind::Ole, Kind::Rtf, Kind::Html],
-            "zip" => &[
-                Kind::Zip,
-                Kind::Docx,
-                Kind::Xlsx,
-                Kind::Pptx,
-                Kind::Odt,
-                Kind::Ods,
-            ],
+            "zip" => &[Kind::Zip, Kind::Docx, Kind::Xlsx, Kind::Pptx, Kind::Odt, Kind::Ods],
             "rar" | "7z" | "gz" | "tgz" => &[Kind::Archive],
             "jpg" | "jpeg" | "png" | "gif" | "tif" | "tiff" | "bmp" | "webp" => &[Kind::Image],
             "htm" | "html" => &[Kind::Html],
@@ -87,15 +80,7 @@ pub fn sniff(bytes: &[u8]) -> Kind {
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return Kind::Ole;
     }
-    const IMAGES: &[&[u8]] = &[
-        b"\xFF\xD8\xFF",
-        b"\x89PNG",
-        b"GIF8",
-        b"II*\0",
-        b"MM\0*",
-        b"BM",
-        b"RIFF",
-    ];
+    const IMAGES: &[&[u8]] = &[b"\xFF\xD8\xFF", b"\x89PNG", b"GIF8", b"II*\0", b"MM\0*", b"BM", b"RIFF"];
     if IMAGES.iter().any(|magic| bytes.starts_with(magic)) {
         return Kind::Image;
     }
@@ -127,11 +112,7 @@ fn sniff_zip(bytes: &[u8]) -> Kind {
         return Kind::Zip;
     };
     // Entry names only: nothing is decompressed except the 100-byte ODF mimetype.
-    let names: Vec<String> = archive
-        .file_names()
-        .take(10_000)
-        .filter_map(|n| n.ok().map(|n| n.into_owned()))
-        .collect();
+    let names: Vec<String> = archive.file_names().take(10_000).filter_map(|n| n.ok().map(|n| n.into_owned())).collect();
     if names.iter().any(|n| n == "word/document.xml") {
         return Kind::Docx;
     }
@@ -156,9 +137,7 @@ fn sniff_zip(bytes: &[u8]) -> Kind {
 }
 
 pub fn memfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
+    haystack.windows(needle.len()).position(|window| window == needle)
 }
 
 #[cfg(test)]
@@ -172,10 +151,7 @@ mod tests {
         assert_eq!(sniff(b"\xEF\xBB\xBF<!DOCTYPE html><html>"), Kind::Html);
         assert_eq!(sniff(b"  <html><body>404</body></html>"), Kind::Html);
         assert_eq!(sniff(b"\xFF\xD8\xFF\xE0JFIF"), Kind::Image);
-        assert_eq!(
-            sniff(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]),
-            Kind::Ole
-        );
+        assert_eq!(sniff(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0]), Kind::Ole);
         assert_eq!(sniff(b"ma,diem\n1.1,1"), Kind::Text);
         assert_eq!(sniff(b"PK\x03\x04broken"), Kind::Zip);
     }
@@ -185,12 +161,7 @@ mod tests {
         let mut buffer = Cursor::new(Vec::new());
         {
             let mut writer = zip::ZipWriter::new(&mut buffer);
-            writer
-                .start_file(
-                    "word/document.xml",
-                    zip::write::SimpleFileOptions::default(),
-                )
-                .unwrap();
+            writer.start_file("word/document.xml", zip::write::SimpleFileOptions::default()).unwrap();
             std::io::Write::write_all(&mut writer, b"<w:document/>").unwrap();
             writer.finish().unwrap();
         }

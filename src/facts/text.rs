@@ -22,12 +22,7 @@ struct Extractor<'a> {
 
 /// The text of one page, in content order, lines separated by `\n`.
 pub fn page_text(doc: &Document, page_id: ObjectId, max_stream_bytes: usize) -> String {
-    let mut extractor = Extractor {
-        doc,
-        max_stream_bytes,
-        out: String::new(),
-        operations: 0,
-    };
+    let mut extractor = Extractor { doc, max_stream_bytes, out: String::new(), operations: 0 };
     let resources = page_resources(doc, page_id);
     if let Ok(content) = doc.get_page_content_with_limit(page_id, max_stream_bytes) {
         extractor.run(&content, resources, 0);
@@ -37,11 +32,7 @@ pub fn page_text(doc: &Document, page_id: ObjectId, max_stream_bytes: usize) -> 
 
 fn page_resources(doc: &Document, page_id: ObjectId) -> Option<&Dictionary> {
     let (direct, referenced) = doc.get_page_resources(page_id).ok()?;
-    direct.or_else(|| {
-        referenced
-            .iter()
-            .find_map(|id| doc.get_dictionary(*id).ok())
-    })
+    direct.or_else(|| referenced.iter().find_map(|id| doc.get_dictionary(*id).ok()))
 }
 
 impl<'a> Extractor<'a> {
@@ -54,10 +45,8 @@ impl<'a> Extractor<'a> {
 
     fn fonts(&self, resources: Option<&'a Dictionary>) -> BTreeMap<Vec<u8>, Encoding<'a>> {
         let mut fonts = BTreeMap::new();
-        let Some(font_dict) = resources
-            .and_then(|r| r.get(b"Font").ok())
-            .and_then(|f| self.deref(f))
-            .and_then(|f| f.as_dict().ok())
+        let Some(font_dict) =
+            resources.and_then(|r| r.get(b"Font").ok()).and_then(|f| self.deref(f)).and_then(|f| f.as_dict().ok())
         else {
             return fonts;
         };
@@ -65,38 +54,22 @@ impl<'a> Extractor<'a> {
             let Some(font) = self.deref(value).and_then(|f| f.as_dict().ok()) else {
                 continue;
             };
-            if let Ok(encoding) = font.get_font_encoding_with_limit(self.doc, self.max_stream_bytes)
-            {
+            if let Ok(encoding) = font.get_font_encoding_with_limit(self.doc, self.max_stream_bytes) {
                 fonts.insert(name.clone(), encoding);
             }
         }
         fonts
     }
 
-    fn form(
-        &self,
-        resources: Option<&'a Dictionary>,
-        name: &[u8],
-    ) -> Option<(Vec<u8>, Option<&'a Dictionary>)> {
-        let xobjects = resources?
-            .get(b"XObject")
-            .ok()
-            .and_then(|x| self.deref(x))?
-            .as_dict()
-            .ok()?;
+    fn form(&self, resources: Option<&'a Dictionary>, name: &[u8]) -> Option<(Vec<u8>, Option<&'a Dictionary>)> {
+        let xobjects = resources?.get(b"XObject").ok().and_then(|x| self.deref(x))?.as_dict().ok()?;
         let stream = self.deref(xobjects.get(name).ok()?)?.as_stream().ok()?;
         if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form".as_slice()) {
             return None;
         }
-        let content = stream
-            .decompressed_content_with_limit(self.max_stream_bytes)
-            .unwrap_or_else(|_| stream.content.clone());
-        let own = stream
-            .dict
-            .get(b"Resources")
-            .ok()
-            .and_then(|r| self.deref(r))
-            .and_then(|r| r.as_dict().ok());
+        let content =
+            stream.decompressed_content_with_limit(self.max_stream_bytes).unwrap_or_else(|_| stream.content.clone());
+        let own = stream.dict.get(b"Resources").ok().and_then(|r| self.deref(r)).and_then(|r| r.as_dict().ok());
         Some((content, own.or(resources)))
     }
 
@@ -120,13 +93,7 @@ impl<'a> Extractor<'a> {
             }
             let number = |i: usize| op.operands.get(i).and_then(|o| o.as_float().ok());
             match op.operator.as_str() {
-                "Tf" => {
-                    encoding = op
-                        .operands
-                        .first()
-                        .and_then(|o| o.as_name().ok())
-                        .and_then(|n| fonts.get(n))
-                }
+                "Tf" => encoding = op.operands.first().and_then(|o| o.as_name().ok()).and_then(|n| fonts.get(n)),
                 "Tj" | "TJ" => self.show(encoding, &op.operands),
                 "'" => {
                     self.newline();
@@ -149,9 +116,7 @@ impl<'a> Extractor<'a> {
                 }
                 "Do" if depth < MAX_FORM_DEPTH => {
                     let name = op.operands.first().and_then(|o| o.as_name().ok());
-                    if let Some((inner, inner_resources)) =
-                        name.and_then(|n| self.form(resources, n))
-                    {
+                    if let Some((inner, inner_resources)) = name.and_then(|n| self.form(resources, n)) {
                         self.newline();
                         self.run(&inner, inner_resources, depth + 1);
                         self.newline();

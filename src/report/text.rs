@@ -49,10 +49,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
                         fmt_points(record.at_risk, lang)
                     ),
                 ),
-                None => lang.pick(
-                    "Tệp kiểm tra riêng lẻ".to_string(),
-                    "Files checked on their own".to_string(),
-                ),
+                None => lang.pick("Tệp kiểm tra riêng lẻ".to_string(), "Files checked on their own".to_string()),
             };
             let _ = writeln!(out, "\n{}", paint(options, "\x1b[1m", &title));
         }
@@ -83,12 +80,8 @@ fn write_finding(out: &mut String, finding: &Finding, options: &RenderOptions) {
         (Some(file), None) => file.clone(),
         _ => String::new(),
     };
-    let _ = write!(
-        out,
-        "    {} [{}] ",
-        paint(options, "\x1b[1m", finding.code),
-        severity_label(finding.severity, options)
-    );
+    let _ =
+        write!(out, "    {} [{}] ", paint(options, "\x1b[1m", finding.code), severity_label(finding.severity, options));
     if !place.is_empty() {
         let _ = write!(out, "{place}: ");
     }
@@ -117,33 +110,13 @@ fn write_summary(out: &mut String, report: &Report, options: &RenderOptions) {
         )
     );
     if !s.by_code.is_empty() {
-        let codes: Vec<String> = s
-            .by_code
-            .iter()
-            .map(|(code, n)| format!("{code}×{n}"))
-            .collect();
-        let _ = writeln!(
-            out,
-            "{}: {}",
-            lang.pick("Theo mã", "By code"),
-            codes.join(", ")
-        );
+        let codes: Vec<String> = s.by_code.iter().map(|(code, n)| format!("{code}×{n}")).collect();
+        let _ = writeln!(out, "{}: {}", lang.pick("Theo mã", "By code"), codes.join(", "));
     }
     if report.units.len() > 1 {
         let mut ranked: Vec<_> = report.units.iter().collect();
-        ranked.sort_by(|a, b| {
-            b.at_risk
-                .total_cmp(&a.at_risk)
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        let _ = writeln!(
-            out,
-            "{}",
-            lang.pick(
-                "Đơn vị theo số điểm có nguy cơ mất:",
-                "Units by points at risk:"
-            )
-        );
+        ranked.sort_by(|a, b| b.at_risk.total_cmp(&a.at_risk).then_with(|| a.id.cmp(&b.id)));
+        let _ = writeln!(out, "{}", lang.pick("Đơn vị theo số điểm có nguy cơ mất:", "Units by points at risk:"));
         for unit in ranked {
             let _ = writeln!(
                 out,

@@ -29,9 +29,7 @@ impl DateLine {
     }
     pub fn raw(&self) -> Option<&str> {
         match self {
-            DateLine::Dated { raw, .. }
-            | DateLine::Blank { raw }
-            | DateLine::Invalid { raw, .. } => Some(raw),
+            DateLine::Dated { raw, .. } | DateLine::Blank { raw } | DateLine::Invalid { raw, .. } => Some(raw),
             DateLine::Missing => None,
         }
     }
@@ -53,12 +51,7 @@ static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
 pub fn find_date_line(header: &str) -> DateLine {
     if let Some(c) = WORDED_DATE.captures(header) {
         let raw = crate::vn::text::squeeze(&c[0]);
-        return judge(
-            raw,
-            &c["d"],
-            &c["m"],
-            c.name("y").map_or("", |m| m.as_str()),
-        );
+        return judge(raw, &c["d"], &c["m"], c.name("y").map_or("", |m| m.as_str()));
     }
     if let Some(c) = NUMERIC_DATE.captures(header) {
         let raw = crate::vn::text::squeeze(&c[0]);
@@ -68,8 +61,7 @@ pub fn find_date_line(header: &str) -> DateLine {
 }
 
 fn is_gap(part: &str) -> bool {
-    part.chars()
-        .all(|c| matches!(c, '.' | '…' | '_' | '-' | '/' | ',' | '·' | '*'))
+    part.chars().all(|c| matches!(c, '.' | '…' | '_' | '-' | '/' | ',' | '·' | '*'))
 }
 
 fn judge(raw: String, day: &str, month: &str, year: &str) -> DateLine {
@@ -77,17 +69,11 @@ fn judge(raw: String, day: &str, month: &str, year: &str) -> DateLine {
         return DateLine::Blank { raw };
     }
     let (Some(d), Some(m), Some(y)) = (digits(day), digits(month), digits(year)) else {
-        return DateLine::Invalid {
-            raw,
-            reason: "unreadable",
-        };
+        return DateLine::Invalid { raw, reason: "unreadable" };
     };
     match to_date(y, m, d) {
         Some(date) => DateLine::Dated { date, raw },
-        None => DateLine::Invalid {
-            raw,
-            reason: "no-such-day",
-        },
+        None => DateLine::Invalid { raw, reason: "no-such-day" },
     }
 }
 
@@ -111,8 +97,7 @@ pub fn to_date(year: u32, month: u32, day: u32) -> Option<Date> {
 /// `05 tháng 3 năm 2023`, `12-11-2023`, `2023-11-12`.
 pub fn parse_loose(text: &str) -> Option<Date> {
     static DMY: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)(\d{1,2})\s*(?:[/.\-]|tháng)\s*(\d{1,2})\s*(?:[/.\-]|năm)\s*(\d{4})")
-            .unwrap()
+        Regex::new(r"(?i)(\d{1,2})\s*(?:[/.\-]|tháng)\s*(\d{1,2})\s*(?:[/.\-]|năm)\s*(\d{4})").unwrap()
     });
     static ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{4})-(\d{2})-(\d{2})").unwrap());
     if let Some(c) = ISO.captures(text) {
@@ -152,10 +137,7 @@ mod tests {
             "ngày      tháng 11 năm 2023",
             "ngày   tháng   năm",
         ] {
-            assert!(
-                matches!(find_date_line(text), DateLine::Blank { .. }),
-                "{text}"
-            );
+            assert!(matches!(find_date_line(text), DateLine::Blank { .. }), "{text}");
         }
     }
 
@@ -169,29 +151,11 @@ mod tests {
             "ngày 00 tháng 07 năm 2023",
             "ngày 31 tháng 04 năm 2023",
         ] {
-            assert!(
-                matches!(
-                    find_date_line(text),
-                    DateLine::Invalid {
-                        reason: "no-such-day",
-                        ..
-                    }
-                ),
-                "{text}"
-            );
+            assert!(matches!(find_date_line(text), DateLine::Invalid { reason: "no-such-day", .. }), "{text}");
         }
-        assert!(matches!(
-            find_date_line("ngày 1O tháng 11 năm 2023"),
-            DateLine::Invalid {
-                reason: "unreadable",
-                ..
-            }
-        ));
+        assert!(matches!(find_date_line("ngày 1O tháng 11 năm 2023"), DateLine::Invalid { reason: "unreadable", .. }));
         // 29/02 exists in a leap year.
-        assert_eq!(
-            find_date_line("ngày 29 tháng 02 năm 2024").date(),
-            Some(date(2024, 2, 29))
-        );
+        assert_eq!(find_date_line("ngày 29 tháng 02 năm 2024").date(), Some(date(2024, 2, 29)));
     }
 
     #[test]

@@ -44,23 +44,12 @@ const TITLES: &[(&str, &str)] = &[
 ];
 
 /// Lines that open the body: the header is over once one of these starts a line.
-const BODY_OPENERS: &[&str] = &[
-    "can cu",
-    "thuc hien",
-    "kinh gui",
-    "xet de nghi",
-    "theo de nghi",
-    "trich yeu",
-];
+const BODY_OPENERS: &[&str] = &["can cu", "thuc hien", "kinh gui", "xet de nghi", "theo de nghi", "trich yeu"];
 
 /// Parses the header out of a page's text (NFC).
 pub fn parse_header(page_text: &str) -> Header {
     let zone = header_zone(page_text);
-    Header {
-        number: find_number_line(&zone),
-        date: find_date_line(&zone),
-        title: find_title(&zone),
-    }
+    Header { number: find_number_line(&zone), date: find_date_line(&zone), title: find_title(&zone) }
 }
 
 /// The lines before the body opens (at most `MAX_HEADER_LINES`).
@@ -85,20 +74,14 @@ fn find_title(zone: &str) -> Option<String> {
             return None;
         }
         let folded = fold(trimmed);
-        TITLES
-            .iter()
-            .find(|(title, _)| folded == *title)
-            .map(|(_, abbr)| (*abbr).to_string())
+        TITLES.iter().find(|(title, _)| folded == *title).map(|(_, abbr)| (*abbr).to_string())
     })
 }
 
 /// The abbreviation of a document type named in running text (`Báo cáo` → `BC`), folded match.
 pub fn type_abbreviation(words: &str) -> Option<&'static str> {
     let folded = fold(words);
-    TITLES
-        .iter()
-        .find(|(title, _)| folded == *title)
-        .map(|(_, abbr)| *abbr)
+    TITLES.iter().find(|(title, _)| folded == *title).map(|(_, abbr)| *abbr)
 }
 
 #[cfg(test)]
@@ -113,10 +96,7 @@ mod tests {
                     Số: 276/BC-UBND\nPhấn Mễ, ngày 24 tháng 11 năm 2023\nBÁO CÁO\nTình hình thực hiện nhiệm vụ\n\
                     Thực hiện Kế hoạch số 141/KH-UBND ngày 08 tháng 9 năm 2023 của UBND huyện;\n";
         let h = parse_header(page);
-        assert_eq!(
-            h.number.as_ref().map(|n| n.value.as_str()),
-            Some("276/BC-UBND")
-        );
+        assert_eq!(h.number.as_ref().map(|n| n.value.as_str()), Some("276/BC-UBND"));
         assert_eq!(h.date.date(), Some(date(2023, 11, 24)));
         assert_eq!(h.title.as_deref(), Some("BC"));
     }

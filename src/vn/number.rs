@@ -8,8 +8,8 @@ use std::sync::LazyLock;
 
 /// Type abbreviations of Nghị định 30/2020 Phụ lục III, compared after folding diacritics.
 const TYPE_ABBREVIATIONS: &[&str] = &[
-    "NQ", "QD", "CT", "QC", "QYD", "TC", "TB", "HD", "CTR", "KH", "PA", "DA", "BC", "BB", "TTR",
-    "HĐ", "CD", "BGN", "BTT", "GUQ", "GM", "GGT", "GNP", "PG", "PC", "PB", "ND", "TT", "TTLT", "L",
+    "NQ", "QD", "CT", "QC", "QYD", "TC", "TB", "HD", "CTR", "KH", "PA", "DA", "BC", "BB", "TTR", "HĐ", "CD", "BGN",
+    "BTT", "GUQ", "GM", "GGT", "GNP", "PG", "PC", "PB", "ND", "TT", "TTLT", "L",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -40,13 +40,11 @@ pub struct NumberLine {
 static NUMBER_LINE: LazyLock<Regex> = LazyLock::new(|| {
     // "Số"/"SỐ" with a capital S (body text says "tổng số:") then a colon; the number part may
     // wrap to the next line.
-    Regex::new(r"(?:^|[^\p{L}])(S[ốỐ]|So|SO)[ \t]*[:：][ \t]*(?:\r?\n[ \t]*)?(?P<rest>[^\n]*)")
-        .unwrap()
+    Regex::new(r"(?:^|[^\p{L}])(S[ốỐ]|So|SO)[ \t]*[:：][ \t]*(?:\r?\n[ \t]*)?(?P<rest>[^\n]*)").unwrap()
 });
 static WITH_SLASH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?P<num>[^/\n]{0,14}?)[ \t]*/[ \t]*(?P<sym>[^\s,;]*)").unwrap());
-static SYMBOL_SHAPE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[\p{L}\d&]+(?:[-.][\p{L}\d&]+)*$").unwrap());
+static SYMBOL_SHAPE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\p{L}\d&]+(?:[-.][\p{L}\d&]+)*$").unwrap());
 
 /// Finds the first "Số: …" line in `header` (already NFC) and reads it.
 pub fn find_number_line(header: &str) -> Option<NumberLine> {
@@ -118,11 +116,7 @@ fn read_without_slash(so: &str, rest: &str) -> NumberLine {
         year: None,
         doc_type: None,
         issuer: None,
-        status: if placeholder {
-            NumberStatus::Placeholder
-        } else {
-            NumberStatus::Malformed
-        },
+        status: if placeholder { NumberStatus::Placeholder } else { NumberStatus::Malformed },
         problem: if placeholder { None } else { Some("no-slash") },
     }
 }
@@ -131,22 +125,11 @@ fn read_without_slash(so: &str, rest: &str) -> NumberLine {
 /// issued number (numbers restart at 01 each year).
 pub fn is_placeholder(num: &str) -> bool {
     let num = num.trim();
-    if num.chars().all(|c| {
-        matches!(
-            c,
-            '.' | '…' | '_' | '-' | ' ' | '\t' | '·' | '*' | '?' | ','
-        )
-    }) {
+    if num.chars().all(|c| matches!(c, '.' | '…' | '_' | '-' | ' ' | '\t' | '·' | '*' | '?' | ',')) {
         return true;
     }
     let letters = num.chars().filter(|c| c.is_alphabetic()).count();
-    if letters
-        == num
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != ',')
-            .count()
-        && letters <= 2
-    {
+    if letters == num.chars().filter(|c| !c.is_whitespace() && *c != ',').count() && letters <= 2 {
         return true;
     }
     num.chars().all(|c| c == '0')
@@ -166,13 +149,9 @@ fn split_symbol(symbol: &str) -> (Option<String>, Option<String>) {
         None => (symbol, None),
     };
     let folded = crate::vn::text::fold(first).to_uppercase();
-    let is_type = TYPE_ABBREVIATIONS
-        .iter()
-        .any(|t| crate::vn::text::fold(t).to_uppercase() == folded);
+    let is_type = TYPE_ABBREVIATIONS.iter().any(|t| crate::vn::text::fold(t).to_uppercase() == folded);
     match (is_type, rest) {
-        (true, Some(issuer)) if !issuer.is_empty() => {
-            (Some(first.to_string()), Some(issuer.to_string()))
-        }
+        (true, Some(issuer)) if !issuer.is_empty() => (Some(first.to_string()), Some(issuer.to_string())),
         (true, _) => (Some(first.to_string()), None),
         // An official letter (công văn): no type part, the whole symbol names the issuer.
         (false, _) => (None, Some(symbol.to_string())),
@@ -206,10 +185,7 @@ mod tests {
             (Some(30), Some(2020), Some("NĐ"), Some("CP"))
         );
         let n = read("Số: 274/SNV-CCHC&VTLT");
-        assert_eq!(
-            (n.status, n.doc_type, n.issuer.as_deref()),
-            (NumberStatus::Ok, None, Some("SNV-CCHC&VTLT"))
-        );
+        assert_eq!((n.status, n.doc_type, n.issuer.as_deref()), (NumberStatus::Ok, None, Some("SNV-CCHC&VTLT")));
         let n = read("SỐ: 04/NQ-CP");
         assert_eq!(n.status, NumberStatus::Ok);
         let n = read("Số: 789/TTr-SNV");
