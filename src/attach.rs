@@ -144,7 +144,8 @@ mod tests {
 
     #[test]
     fn listings_resolve_inside_the_unit_only() {
-        let rels = ["evidence/1.1/BC.pdf", "evidence/1.2/BC.pdf", "tu-cham.xlsx", "chung/KH.pdf", "evidence/1.1/TB.pdf"];
+        let rels =
+            ["evidence/1.1/BC.pdf", "evidence/1.2/BC.pdf", "tu-cham.xlsx", "chung/KH.pdf", "evidence/1.1/TB.pdf"];
         let index = FileIndex::new(&rels);
         let folder = |i: usize| criterion_of_folder(rels[i], &known);
         assert_eq!(index.resolve("bc.pdf", "1.2", &folder), Ok(1));

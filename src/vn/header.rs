@@ -46,10 +46,27 @@ const TITLES: &[(&str, &str)] = &[
 /// Lines that open the body: the header is over once one of these starts a line.
 const BODY_OPENERS: &[&str] = &["can cu", "thuc hien", "kinh gui", "xet de nghi", "theo de nghi", "trich yeu"];
 
-/// Parses the header out of a page's text (NFC).
+/// Parses the header out of a page's text (normalised to NFC here: macOS tools write NFD).
 pub fn parse_header(page_text: &str) -> Header {
-    let zone = header_zone(page_text);
-    Header { number: find_number_line(&zone), date: find_date_line(&zone), title: find_title(&zone) }
+    let page = super::text::nfc(page_text);
+    let zone = header_zone(&page);
+    let mut date = find_date_line(&zone);
+    if date == DateLine::Missing {
+        date = find_place_date_anywhere(&page);
+    }
+    Header { number: find_number_line(&zone), date, title: find_title(&zone) }
+}
+
+/// When an extractor emits the right column after the body, the place-and-date line is still a
+/// line that opens with a place name and `ngày` (`Phấn Mễ, ngày …`); preamble references never do.
+fn find_place_date_anywhere(page: &str) -> DateLine {
+    static PLACE_DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?m)^[ \t]*\p{Lu}[\p{L}.]*(?:[ \t]+\p{Lu}[\p{L}.]*){0,4},?[ \t]+ngày\b").unwrap()
+    });
+    match PLACE_DATE.find(page) {
+        Some(found) => find_date_line(&page[found.start()..]),
+        None => DateLine::Missing,
+    }
 }
 
 /// The lines before the body opens (at most `MAX_HEADER_LINES`).
@@ -117,6 +134,28 @@ mod tests {
         let h = parse_header(page);
         assert_eq!(h.number.map(|n| n.status), Some(NumberStatus::Placeholder));
         assert_eq!(h.date, DateLine::Missing);
+    }
+
+    #[test]
+    fn date_column_emitted_after_the_body_opens() {
+        let page =
+            "ỦY BAN NHÂN DÂN\nSố: 12/KH-UBND\nKẾ HOẠCH\nCăn cứ Quyết định số 5/QĐ-UBND ngày 14 tháng 9 năm 2022;\n\
+                    Nội dung kế hoạch.\nTP. Hồ Chí Minh, ngày 05 tháng 01 năm 2023\n";
+        assert_eq!(parse_header(page).date.date(), Some(date(2023, 1, 5)));
+        // A reference in the preamble alone is not a document date.
+        let page = "Số: 12/KH-UBND\nKẾ HOẠCH\nCăn cứ Quyết định số 5/QĐ-UBND ngày 14 tháng 9 năm 2022;\n";
+        assert_eq!(parse_header(page).date, DateLine::Missing);
+    }
+
+    #[test]
+    fn decomposed_text_reads_like_composed_text() {
+        use unicode_normalization::UnicodeNormalization;
+        let page: String =
+            "ỦY BAN NHÂN DÂN\nSố: 55/BC-UBND\nĐại Từ, ngày 12 tháng 11 năm 2023\nBÁO CÁO\n".nfd().collect();
+        let h = parse_header(&page);
+        assert_eq!(h.number.map(|n| n.value), Some("55/BC-UBND".to_string()));
+        assert_eq!(h.date.date(), Some(date(2023, 11, 12)));
+        assert_eq!(h.title.as_deref(), Some("BC"));
     }
 
     #[test]
