@@ -193,5 +193,21 @@ pub struct Report {
 /// Points are shown with at most two decimals; sums of binary floats are rounded so that
 /// 0.1 + 0.2 prints as 0.3 and equal inputs print equally.
 pub fn round_points(value: f64) -> f64 {
-    (value * 10_000.0).round() / 10_000.0
+    let rounded = (value * 10_000.0).round() / 10_000.0;
+    // An empty f64 sum is -0.0; nobody claims minus zero points.
+    if rounded == 0.0 {
+        0.0
+    } else {
+        rounded
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn points_round_and_never_print_minus_zero() {
+        assert_eq!(super::round_points(0.1 + 0.2).to_string(), "0.3");
+        let empty: f64 = std::iter::empty::<f64>().sum();
+        assert_eq!(super::round_points(empty).to_string(), "0");
+    }
 }
