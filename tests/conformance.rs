@@ -25,6 +25,10 @@ fn required_or_skip(why: &str) {
 }
 
 fn check_corpus(corpus: &Path, report: &Path) -> serde_json::Value {
+    check_corpus_with_jobs(corpus, report, "2")
+}
+
+fn check_corpus_with_jobs(corpus: &Path, report: &Path, jobs: &str) -> serde_json::Value {
     let out = Command::new(env!("CARGO_BIN_EXE_kiemchung"))
         .arg("check")
         .arg(corpus)
@@ -32,7 +36,7 @@ fn check_corpus(corpus: &Path, report: &Path) -> serde_json::Value {
         .arg(corpus.join("catalog.toml"))
         .arg("--trust")
         .arg(corpus.join("trust"))
-        .args(["--format", "json", "--jobs", "2", "--output"])
+        .args(["--format", "json", "--jobs", jobs, "--output"])
         .arg(report)
         .output()
         .unwrap();
@@ -82,6 +86,9 @@ fn synthetic_mini_is_scored_exactly() {
     assert_eq!(report["summary"]["units"], 3);
     assert_nothing_lost(&corpus, &report);
     score(&shared, &corpus, &report_path, "1.0");
+    let single = dir.path().join("report-1.json");
+    check_corpus_with_jobs(&corpus, &single, "1");
+    assert_eq!(std::fs::read(&single).unwrap(), std::fs::read(&report_path).unwrap(), "--jobs 1 and --jobs 2 differ");
 }
 
 #[test]
