@@ -105,17 +105,13 @@ fn missing_files(ctx: &RowContext, out: &mut Vec<Finding>) {
                 )
                 .file(Some(path)),
         };
-        out.push(
-            finding.excerpt(ctx.row.files.iter().find(|f| unresolved_is(unresolved, f)).cloned().unwrap_or_default()),
-        );
+        out.push(finding.excerpt(listed_path(unresolved)));
     }
 }
 
-fn unresolved_is(unresolved: &Unresolved, listed: &str) -> bool {
+fn listed_path(unresolved: &Unresolved) -> String {
     match unresolved {
-        Unresolved::NotFound(p) | Unresolved::Escapes(p) | Unresolved::InOtherCriterion { listed: p, .. } => {
-            listed.replace('\\', "/").ends_with(p.as_str()) || listed.trim() == p
-        }
+        Unresolved::NotFound(p) | Unresolved::Escapes(p) | Unresolved::InOtherCriterion { listed: p, .. } => p.clone(),
     }
 }
 

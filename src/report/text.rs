@@ -2,6 +2,7 @@
 //! summary; colour only on a terminal.
 
 use super::RenderOptions;
+use crate::checks::points as fmt_points;
 use crate::model::{Finding, Report, Severity};
 use std::fmt::Write;
 
@@ -127,8 +128,4 @@ fn write_summary(out: &mut String, report: &Report, options: &RenderOptions) {
             );
         }
     }
-}
-
-fn fmt_points(value: f64, lang: crate::model::Lang) -> String {
-    crate::checks::points(value, lang)
 }
