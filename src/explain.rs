@@ -2,6 +2,7 @@
 
 use crate::catalog::{Catalog, Kind, EMBEDDED};
 use crate::checks::registry::{lookup, RULES};
+use crate::facts::signature::{SignatureFacts, SignatureKind};
 use crate::facts::{FileFacts, Outcome};
 use crate::model::Lang;
 use std::fmt::Write;
@@ -130,8 +131,7 @@ pub fn inspect(path: &str, facts: &FileFacts, lang: Lang) -> String {
     }
     let _ = writeln!(out, "  {} ({} {}):", l("chữ ký số", "signatures"), pdf.signatures.len(), l("chữ ký", "found"));
     for sig in &pdf.signatures {
-        let _ =
-            writeln!(out, "    - {} {}", sig.field.as_deref().unwrap_or("?"), sig.subfilter.as_deref().unwrap_or("?"));
+        signature_block(&mut out, sig, lang);
     }
     let header = &pdf.header;
     let _ = writeln!(out, "  {} ({} {}):", l("phần đầu văn bản", "header"), l("trang", "page"), pdf.header_page);
@@ -152,9 +152,136 @@ pub fn inspect(path: &str, facts: &FileFacts, lang: Lang) -> String {
     if let Some(page) = pdf.statistics_table_page {
         let _ = writeln!(out, "  {}: {} {page}", l("bảng thống kê", "statistics table"), l("trang", "page"));
     }
+    if !pdf.outline.is_empty() {
+        let _ =
+            writeln!(out, "  {} ({} {}):", l("bố cục", "outline"), pdf.outline.headings.len(), l("đề mục", "headings"));
+        for heading in pdf.outline.headings.iter().take(80) {
+            let indent = "  ".repeat(heading.within.len());
+            let _ = writeln!(
+                out,
+                "    {indent}{} {} ({} {})",
+                heading.level.word(),
+                heading.label,
+                l("trang", "page"),
+                heading.page
+            );
+        }
+    }
     let _ = writeln!(out, "  {}:", l("mẫu chữ trang đầu", "page text sample"));
     for line in pdf.sample.lines() {
         let _ = writeln!(out, "    | {line}");
     }
     out
+}
+
+/// One signature as a person reads it: signer, integrity, time, trust path, coverage, later revisions.
+fn signature_block(out: &mut String, sig: &SignatureFacts, lang: Lang) {
+    use crate::checks::signature_words as words;
+    let l = |vi: &'static str, en: &'static str| lang.pick(vi, en);
+    let yes_no = |value: bool| if value { l("có", "yes") } else { l("KHÔNG", "NO") };
+    let kind = match sig.kind {
+        SignatureKind::Signature => l("chữ ký", "signature"),
+        SignatureKind::DocumentTimestamp => l("dấu thời gian tài liệu", "document timestamp"),
+        SignatureKind::UsageRights => l("chữ ký quyền sử dụng (UR3)", "usage-rights signature (UR3)"),
+    };
+    let _ = writeln!(
+        out,
+        "    - {} '{}' ({kind}, {})",
+        l("trường", "field"),
+        sig.field.as_deref().unwrap_or("?"),
+        sig.subfilter.as_deref().unwrap_or("?")
+    );
+    let _ = writeln!(out, "      {}: {}", l("người ký", "signer"), sig.signer.as_deref().unwrap_or("?"));
+    let _ = writeln!(out, "      {}: {}", l("CA phát hành", "issuer"), sig.issuer.as_deref().unwrap_or("?"));
+    if let (Some(from), Some(to)) = (sig.certificate_not_before, sig.certificate_not_after) {
+        let _ = writeln!(
+            out,
+            "      {}: {} → {} ({} {})",
+            l("hiệu lực chứng thư", "certificate valid"),
+            words::vn_time(from),
+            words::vn_time(to),
+            l("số sê-ri", "serial"),
+            sig.serial.as_deref().unwrap_or("?")
+        );
+    }
+    let algorithms = format!(
+        "{} / {} / {} {}",
+        sig.digest_algorithm.as_deref().unwrap_or("?"),
+        sig.signature_algorithm.as_deref().unwrap_or("?"),
+        sig.key_algorithm.as_deref().unwrap_or("?"),
+        sig.key_bits.map(|b| format!("{b} bit")).unwrap_or_default()
+    );
+    let _ = writeln!(out, "      {}: {algorithms}", l("thuật toán", "algorithms"));
+    let _ = writeln!(
+        out,
+        "      {}: {}; {}: {}; {}: {}",
+        l("toàn vẹn (băm khớp)", "intact"),
+        yes_no(sig.intact),
+        l("chữ ký đúng", "valid"),
+        yes_no(sig.valid),
+        l("tin cậy", "trusted"),
+        yes_no(sig.trusted)
+    );
+    let time = sig.signing_time.map(words::vn_time).unwrap_or_else(|| "?".into());
+    let _ = writeln!(
+        out,
+        "      {}: {time} ({})",
+        l("thời điểm ký", "signing time"),
+        words::time_source(sig.signing_time_source, lang)
+    );
+    if !sig.trust_path.is_empty() {
+        let _ = writeln!(out, "      {}: {}", l("chuỗi chứng thư", "trust path"), sig.trust_path.join(" → "));
+    }
+    let revision = sig.signed_revision.map(|r| format!(" ({} {r}/{})", l("phiên bản", "revision"), sig.revisions));
+    let _ = writeln!(
+        out,
+        "      {}: {}{}",
+        l("phạm vi ký", "coverage"),
+        words::coverage(sig.coverage, lang),
+        revision.unwrap_or_default()
+    );
+    let _ = writeln!(
+        out,
+        "      {}: {} ({})",
+        l("thay đổi sau khi ký", "modified after signing"),
+        sig.modification_level.as_str(),
+        words::level(sig.modification_level, lang)
+    );
+    for later in &sig.later_revisions {
+        let mut kinds: Vec<&str> = Vec::new();
+        for change in &later.changes {
+            let word = words::change(change.kind, lang);
+            if !kinds.contains(&word) {
+                kinds.push(word);
+            }
+        }
+        let _ = writeln!(
+            out,
+            "        {} {}: {} — {}",
+            l("phiên bản", "revision"),
+            later.revision,
+            later.level.as_str(),
+            if kinds.is_empty() { l("không đổi gì", "nothing changed").to_string() } else { kinds.join(", ") }
+        );
+    }
+    for later in &sig.later_revisions {
+        for change in later
+            .changes
+            .iter()
+            .filter(|c| c.level > crate::facts::signature::diff::ModificationLevel::LtaUpdates)
+            .take(8)
+        {
+            let _ = writeln!(
+                out,
+                "          {} {}: {} ({})",
+                later.revision,
+                change.level.as_str(),
+                words::change(change.kind, lang),
+                change.at
+            );
+        }
+    }
+    for problem in &sig.problems {
+        let _ = writeln!(out, "      ! {}", words::problem(problem, lang));
+    }
 }

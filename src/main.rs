@@ -3,6 +3,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kiemchung::catalog::{Catalog, DEFAULT_ID};
+use kiemchung::facts::signature::TrustStore;
 use kiemchung::facts::{self, Budget};
 use kiemchung::model::{Lang, Severity};
 use kiemchung::report::{render, Format, RenderOptions};
@@ -46,7 +47,7 @@ enum Command {
         /// Thời điểm chốt số liệu (YYYY-MM-DD), thay cho giá trị của bộ tiêu chí
         #[arg(long)]
         cutoff: Option<String>,
-        /// Thư mục chứng thư gốc tin cậy (PEM/DER/CRT) cho kiểm tra chữ ký số
+        /// Thư mục chứng thư gốc tin cậy (PEM/DER/CRT), thêm vào các gốc Việt Nam có sẵn
         #[arg(long)]
         trust: Option<PathBuf>,
         /// text | json
@@ -69,7 +70,12 @@ enum Command {
         fail_on: FailOn,
     },
     /// Xem những gì đọc được từ một tệp: chữ ký, số, ngày, mẫu chữ
-    Inspect { file: PathBuf },
+    Inspect {
+        file: PathBuf,
+        /// Thư mục chứng thư gốc tin cậy (PEM/DER/CRT), thêm vào các gốc Việt Nam có sẵn
+        #[arg(long)]
+        trust: Option<PathBuf>,
+    },
     /// Liệt kê quy tắc hoặc giải thích một mã (vd. KC202)
     Rule { code: Option<String> },
     /// Liệt kê bộ tiêu chí nhúng hoặc hiển thị một bộ (mã hoặc tệp)
@@ -89,6 +95,31 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The built-in Vietnamese anchors plus those of `--trust DIR` (never anything from a submission).
+fn trust_store(dir: Option<&std::path::Path>, lang: Lang) -> Result<TrustStore, String> {
+    let mut store = TrustStore::builtin();
+    if let Some(dir) = dir {
+        if !dir.is_dir() {
+            return Err(format!("--trust '{}': {}", dir.display(), lang.pick("không phải thư mục", "not a folder")));
+        }
+        match store.add_dir(dir) {
+            Ok(0) => {
+                return Err(format!(
+                    "--trust '{}': {}",
+                    dir.display(),
+                    lang.pick(
+                        "không có chứng thư nào (.pem, .crt, .cer, .der)",
+                        "no certificate in it (.pem, .crt, .cer, .der)"
+                    )
+                ))
+            }
+            Ok(_) => {}
+            Err(why) => return Err(format!("--trust: {why}")),
+        }
+    }
+    Ok(store)
 }
 
 fn run(command: Command, lang: Lang) -> Result<u8, String> {
@@ -111,20 +142,13 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
                     })
                 })
                 .transpose()?;
-            if let Some(dir) = &trust {
-                if !dir.is_dir() {
-                    return Err(format!(
-                        "--trust '{}': {}",
-                        dir.display(),
-                        lang.pick("không phải thư mục", "not a folder")
-                    ));
-                }
-            }
+            let trust = trust_store(trust.as_deref(), lang)?;
             if let Some(path) = &output {
                 check_output_folder(path, lang)?;
             }
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            let config = Config { paths, catalog, cutoff, lang, jobs, select, ignore, budget: Budget::default() };
+            let config =
+                Config { paths, catalog, cutoff, lang, jobs, select, ignore, budget: Budget::default(), trust };
             let run = check(&config)?;
             for note in &run.notes {
                 eprintln!("kiemchung: {note}");
@@ -144,7 +168,8 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
             };
             Ok(u8::from(run.report.findings.iter().any(|f| f.severity >= threshold)))
         }
-        Command::Inspect { file } => {
+        Command::Inspect { file, trust } => {
+            let trust = trust_store(trust.as_deref(), lang)?;
             if !file.is_file() {
                 return Err(format!(
                     "'{}': {}",
@@ -152,7 +177,7 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
                     lang.pick("không phải tệp hoặc không tồn tại", "not a file or does not exist")
                 ));
             }
-            let facts = facts::extract(&file, &Budget::default());
+            let facts = facts::extract(&file, &Budget::default(), &trust);
             write_stdout(explain::inspect(&file.display().to_string(), &facts, lang).as_bytes())?;
             Ok(0)
         }

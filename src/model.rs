@@ -3,6 +3,9 @@
 //! byte-identical output.
 
 use crate::checks::registry::Code;
+use crate::facts::signature::diff::ModificationLevel;
+use crate::facts::signature::revision::Coverage;
+use crate::facts::signature::{SignatureFacts, SignatureKind, TimeSource};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -104,10 +107,48 @@ pub enum FileStatus {
     Skipped,
 }
 
+/// A signature as the JSON report shows it (DESIGN.md fields plus coverage and modification level).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SignatureRecord {
     pub field: Option<String>,
+    pub kind: SignatureKind,
     pub subfilter: Option<String>,
+    pub signer: Option<String>,
+    pub issuer: Option<String>,
+    pub serial: Option<String>,
+    pub signing_time: Option<String>,
+    pub signing_time_source: Option<TimeSource>,
+    pub digest_algorithm: Option<String>,
+    pub signature_algorithm: Option<String>,
+    pub key_bits: Option<u32>,
+    pub intact: bool,
+    pub valid: bool,
+    pub trusted: bool,
+    pub coverage: Coverage,
+    pub modification_level: ModificationLevel,
+}
+
+impl From<&SignatureFacts> for SignatureRecord {
+    fn from(s: &SignatureFacts) -> Self {
+        SignatureRecord {
+            field: s.field.clone(),
+            kind: s.kind,
+            subfilter: s.subfilter.clone(),
+            signer: s.signer.clone(),
+            issuer: s.issuer.clone(),
+            serial: s.serial.clone(),
+            signing_time: s.signing_time.map(|t| t.to_string()),
+            signing_time_source: s.signing_time_source,
+            digest_algorithm: s.digest_algorithm.clone(),
+            signature_algorithm: s.signature_algorithm.clone(),
+            key_bits: s.key_bits,
+            intact: s.intact,
+            valid: s.valid,
+            trusted: s.trusted,
+            coverage: s.coverage,
+            modification_level: s.modification_level,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -122,6 +163,8 @@ pub struct FileRecord {
     pub signatures: Vec<SignatureRecord>,
     pub size: u64,
     pub pages: Option<u32>,
+    /// The document's outline, compact: `I`, `I.2`, `I.2.a`, `2.1` (what citations are checked against).
+    pub outline: Vec<String>,
     /// Criteria this file is evidence for.
     pub criteria: Vec<String>,
     /// Why the file is unreadable, over budget or skipped.

@@ -7,6 +7,7 @@ use crate::checks::registry::Code;
 use crate::checks::sheet::{check_row, RowContext};
 use crate::checks::{check_file, FileContext};
 use crate::discover::{discover, Entry, UnitDir};
+use crate::facts::signature::TrustStore;
 use crate::facts::{self, Budget, FileFacts, Outcome, Problem};
 use crate::model::*;
 use crate::sheet::{Row, SheetError};
@@ -26,6 +27,8 @@ pub struct Config {
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub budget: Budget,
+    /// Trust anchors for signature verification (built-in roots plus `--trust`).
+    pub trust: TrustStore,
 }
 
 pub struct Run {
@@ -63,9 +66,18 @@ pub fn check(config: &Config) -> Result<Run, String> {
         ));
     }
 
+    let mut budget = config.budget.clone();
+    if !needs_text(&config.select, &config.ignore) {
+        // KC107 compares the signer with the issuing body printed on the header page.
+        let header = selected("KC107", &config.select, &config.ignore);
+        budget.text = if header { facts::TextScope::Header } else { facts::TextScope::None };
+    }
     let pool = rayon::ThreadPoolBuilder::new().num_threads(config.jobs.max(1)).build().map_err(|e| e.to_string())?;
     let all_facts: Vec<Option<FileFacts>> = pool.install(|| {
-        entries.par_iter().map(|(_, e)| e.skip.is_none().then(|| facts::extract(&e.path, &config.budget))).collect()
+        entries
+            .par_iter()
+            .map(|(_, e)| e.skip.is_none().then(|| facts::extract(&e.path, &budget, &config.trust)))
+            .collect()
     });
 
     let mut findings = Vec::new();
@@ -96,7 +108,7 @@ pub fn check(config: &Config) -> Result<Run, String> {
                 cutoff: catalog.cutoff,
                 lang: config.lang,
             };
-            findings.extend(check_file(&ctx));
+            findings.extend(contained(|| check_file(&ctx)));
         }
         records.push(file_record(None, entry, facts, Vec::new(), checked));
     }
@@ -175,7 +187,7 @@ fn check_unit(
             unresolved: &evidence.unresolved,
             lang,
         };
-        findings.extend(check_row(&ctx));
+        findings.extend(contained(|| check_row(&ctx)));
     }
     for (i, codes) in attached.iter().enumerate() {
         let Some(file_facts) = facts[i].as_ref() else {
@@ -191,7 +203,7 @@ fn check_unit(
                 cutoff: catalog.cutoff_for(Some(code)),
                 lang,
             };
-            findings.extend(check_file(&ctx));
+            findings.extend(contained(|| check_file(&ctx)));
         }
     }
 
@@ -253,6 +265,7 @@ fn file_record(
             signatures: Vec::new(),
             size: 0,
             pages: None,
+            outline: Vec::new(),
             criteria,
             problem: entry.skip.clone(),
         };
@@ -273,19 +286,28 @@ fn file_record(
         status,
         number: pdf.and_then(|p| p.header.number.as_ref()).map(|n| n.value.clone()),
         date: pdf.and_then(|p| p.header.date.date()).map(|d| d.to_string()),
-        signatures: pdf
-            .map(|p| {
-                p.signatures
-                    .iter()
-                    .map(|s| SignatureRecord { field: s.field.clone(), subfilter: s.subfilter.clone() })
-                    .collect()
-            })
-            .unwrap_or_default(),
+        signatures: pdf.map(|p| p.signatures.iter().map(SignatureRecord::from).collect()).unwrap_or_default(),
         size: facts.size,
         pages: pdf.map(|p| p.pages),
+        outline: pdf.map(|p| p.outline.paths()).unwrap_or_default(),
         criteria,
         problem,
     }
+}
+
+/// Runs one check so that a bug in it costs its findings, not the run (the panic message is printed
+/// to stderr by the default hook; the other files and rows are still checked).
+fn contained(check: impl FnOnce() -> Vec<crate::model::Finding>) -> Vec<crate::model::Finding> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(check)).unwrap_or_default()
+}
+
+/// Does any selected rule look at the text of a document beyond its header (number, date, citations,
+/// tables, scans)?
+fn needs_text(select: &[String], ignore: &[String]) -> bool {
+    const TEXT_RULES: &[&str] = &["KC2", "KC3", "KC4", "KC503", "KC603", "KC605", "KC606", "KC7"];
+    crate::checks::registry::RULES
+        .iter()
+        .any(|rule| TEXT_RULES.iter().any(|p| rule.code.starts_with(p)) && selected(rule.code, select, ignore))
 }
 
 fn selected(code: &str, select: &[String], ignore: &[String]) -> bool {

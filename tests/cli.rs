@@ -8,13 +8,15 @@ use std::process::{Command, Output};
 
 const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo");
 const DEMO_EVIDENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/ubnd-xa-demo/evidence");
+/// The demo's test PKI root (the evidence is signed under it), given as an extra trust anchor.
+const TRUST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/trust");
 
 fn kiemchung(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kiemchung")).args(args).output().expect("binary runs")
 }
 
 fn json_of(args: &[&str]) -> (Value, Output) {
-    let mut all = vec!["check", "--format", "json"];
+    let mut all = vec!["check", "--format", "json", "--trust", TRUST];
     all.extend_from_slice(args);
     let out = kiemchung(&all);
     let report = serde_json::from_slice(&out.stdout)
@@ -84,6 +86,10 @@ fn demo_unit_reports_every_planted_defect_and_every_file() {
         ("bao-cao-thu-ngan-sach.pdf", "KC601"),
         ("BC_131_05122023.pdf", "KC504"),
         ("../xa-khac/dao-tao.pdf", "KC504"),
+        ("theo-doi-tinh-hinh-thi-hanh-phap-luat-nam-2023.pdf", "KC103"),
+        ("835-bc-ttr-ket-qua-tiep-nhan-xu-ly-phan-anh-kien-nghi-cua-c.pdf", "KC104"),
+        ("239-bc-ubnd-ket-qua-thuc-hien-cong-khai-ngan-sach-nam-2023.pdf", "KC102"),
+        ("276-bc-ubnd-ket-qua-ung-dung-cong-nghe-thong-tin-chuyen-doi.pdf", "KC105"),
     ];
     for (file, code) in expect {
         assert!(
@@ -92,6 +98,17 @@ fn demo_unit_reports_every_planted_defect_and_every_file() {
             codes_for(&report, file)
         );
     }
+    let trusted = |suffix: &str| {
+        report["files"].as_array().unwrap().iter().find(|f| f["path"].as_str().unwrap().ends_with(suffix)).unwrap()
+            ["signatures"][0]["trusted"]
+            .clone()
+    };
+    assert_eq!(
+        trusted("835-bc-ttr-ket-qua-tiep-nhan-xu-ly-phan-anh-kien-nghi-cua-c.pdf"),
+        false,
+        "not valid when it signed"
+    );
+    assert_eq!(trusted("BC_271_13112023.pdf"), true);
     // Clean files carry no finding.
     assert!(codes_for(&report, "cai-cach-hanh-chinh-nam-2023.pdf").is_empty());
     assert!(codes_for(&report, "BC_271_13112023.pdf").is_empty());
@@ -325,4 +342,81 @@ fn inspect_shows_the_header_facts() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("…/TTr-UBND") && text.contains("2023-01-10"), "{text}");
     assert_eq!(kiemchung(&["inspect", "/khong/co.pdf"]).status.code(), Some(2));
+}
+
+#[test]
+fn without_the_test_root_signatures_are_untrusted_but_still_intact() {
+    let out = kiemchung(&["check", "--format", "json", DEMO]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The Vietnamese roots are built in; the demo's test PKI is not among them.
+    assert_eq!(codes_for(&report, "BC_271_13112023.pdf"), vec!["KC105"]);
+    let file = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with("BC_271_13112023.pdf"))
+        .unwrap();
+    let signature = &file["signatures"][0];
+    assert_eq!(signature["intact"], true);
+    assert_eq!(signature["valid"], true);
+    assert_eq!(signature["trusted"], false);
+    assert_eq!(signature["coverage"], "ENTIRE_FILE");
+    assert_eq!(signature["modification_level"], "NONE");
+    assert_eq!(signature["signing_time_source"], "M");
+}
+
+#[test]
+fn a_trust_folder_without_certificates_is_a_usage_error() {
+    let empty = tempfile::tempdir().unwrap();
+    let out = kiemchung(&["check", "--trust", empty.path().to_str().unwrap(), DEMO]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("không có chứng thư"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_signature_only_run_skips_the_text_and_finds_the_same_signature_problems() {
+    let (full, _) = json_of(&[DEMO]);
+    let (signatures_only, out) = json_of(&["--select", "KC1", DEMO]);
+    assert_eq!(out.status.code(), Some(1));
+    let kc1 = |report: &Value| -> Vec<Value> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"].as_str().unwrap().starts_with("KC1"))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(kc1(&full), kc1(&signatures_only));
+    assert!(!kc1(&full).is_empty());
+    // The header page is still read (KC107 compares the issuing body with the signer).
+    let number = |report: &Value| {
+        report["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with("BC_271_13112023.pdf"))
+            .unwrap()["number"]
+            .clone()
+    };
+    assert_eq!(number(&full), "271/BC-UBND");
+    assert_eq!(number(&signatures_only), "271/BC-UBND");
+    // Without KC107 no rule needs any text: no page is read at all.
+    let (no_text, _) = json_of(&["--select", "KC1", "--ignore", "KC107", DEMO]);
+    assert_eq!(kc1(&no_text), kc1(&full));
+    assert!(number(&no_text).is_null());
+}
+
+#[test]
+fn a_pdf_whose_cross_reference_table_had_to_be_rebuilt_gets_kc605() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes =
+        fs::read(Path::new(DEMO_EVIDENCE).join("8.3/tinh-hinh-thuc-hien-ke-hoach-phat-trien-kinh-te.pdf")).unwrap();
+    let at = bytes.windows(9).rposition(|w| w == b"startxref").unwrap() + 10;
+    let digits = bytes[at..].iter().take_while(|b| b.is_ascii_digit()).count();
+    bytes[at..at + digits].fill(b'9');
+    fs::write(dir.path().join("hong-xref.pdf"), &bytes).unwrap();
+    let (report, _) = json_of(&["--select", "KC6", dir.path().to_str().unwrap()]);
+    assert_eq!(codes_for(&report, "hong-xref.pdf"), vec!["KC605"]);
+    assert_eq!(status_of(&report, "hong-xref.pdf"), "ok", "still read, and checked");
 }

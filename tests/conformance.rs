@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The codes this version checks: KC101 and the number, date, score/evidence and file families.
-const SPINE_CODES: &str = "KC101,KC2,KC3,KC5,KC6";
+/// The codes this version checks: signatures, number, date, explanations, score/evidence and files.
+const SPINE_CODES: &str = "KC1,KC2,KC3,KC4,KC5,KC6";
 
 fn shared() -> Option<PathBuf> {
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");

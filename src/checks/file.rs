@@ -1,4 +1,5 @@
-//! File rules: KC601 unreadable, KC602 encrypted, KC603 no text layer, KC604 unsupported format.
+//! File rules: KC601 unreadable, KC602 encrypted, KC603 no text layer, KC604 unsupported format,
+//! KC605 cross-reference table rebuilt to read the file.
 
 use super::{Code, FileContext};
 use crate::facts::pdf::PdfFacts;
@@ -34,6 +35,26 @@ pub fn check<'a>(ctx: &FileContext<'a>, out: &mut Vec<Finding>) -> Option<&'a Pd
         }
     }
     if facts.kind == Kind::Pdf {
+        if let Some(legacy) = facts.pdf.as_ref().and_then(|pdf| pdf.legacy_encoding) {
+            let (vi, en) = match legacy {
+                crate::vn::legacy::Legacy::Tcvn3 => (
+                    "Văn bản gõ bằng bảng mã cũ TCVN3/ABC (phông .VnTime): đã chuyển sang Unicode để kiểm tra; nên dùng bản Unicode.",
+                    "The text uses the legacy TCVN3/ABC encoding (.VnTime fonts): converted to Unicode for checking; a Unicode version is preferable.",
+                ),
+                crate::vn::legacy::Legacy::Vni => (
+                    "Văn bản gõ bằng bảng mã cũ VNI (phông VNI-Times): đã chuyển sang Unicode để kiểm tra; nên dùng bản Unicode.",
+                    "The text uses the legacy VNI encoding (VNI-Times fonts): converted to Unicode for checking; a Unicode version is preferable.",
+                ),
+            };
+            out.push(ctx.finding(Code::KC606, vi.into(), en.into()));
+        }
+        if facts.pdf.as_ref().is_some_and(|pdf| pdf.repaired) {
+            out.push(ctx.finding(
+                Code::KC605,
+                "Bảng tham chiếu chéo (xref) của tệp PDF bị hỏng và phải dựng lại mới đọc được: tệp có thể đã bị sửa bằng công cụ không chuẩn; nên mở kiểm tra trực tiếp.".into(),
+                "The PDF's cross-reference table was broken and had to be rebuilt to read it: the file may have been altered by a non-standard tool; check it by hand.".into(),
+            ));
+        }
         return facts.pdf.as_ref();
     }
     let (vi, en) = kind_name(facts.kind);

@@ -2,11 +2,13 @@
 //! file. One file per rule family; the registry of every rule is `registry`.
 
 pub mod date;
+pub mod explanation;
 pub mod file;
 pub mod number;
 pub mod registry;
 pub mod sheet;
 pub mod signature;
+pub mod signature_words;
 
 use crate::facts::pdf::PdfFacts;
 use crate::facts::FileFacts;
@@ -56,4 +58,46 @@ pub fn readable_pdf(facts: &FileFacts) -> Option<&PdfFacts> {
 pub fn points(value: f64, lang: Lang) -> String {
     let text = format!("{}", crate::model::round_points(value));
     lang.pick(text.replace('.', ","), text)
+}
+
+/// Builds the facts of a one-page PDF from its header text and signatures, and runs one check.
+#[cfg(test)]
+pub mod test_support {
+    use super::*;
+    use crate::facts::signature::SignatureFacts;
+    use crate::facts::sniff::Kind;
+    use crate::facts::Outcome;
+    use crate::vn::header::parse_header;
+
+    pub fn codes_of(
+        check: fn(&FileContext, &PdfFacts, &mut Vec<Finding>),
+        header: &str,
+        signatures: Vec<SignatureFacts>,
+    ) -> Vec<&'static str> {
+        let pdf = PdfFacts {
+            pages: 1,
+            signatures,
+            text_chars: 500,
+            header_page: 1,
+            header: parse_header(header),
+            statistics_table_page: None,
+            repaired: false,
+            sample: String::new(),
+            outline: Default::default(),
+            legacy_encoding: None,
+        };
+        let facts = FileFacts { size: 1, sha256: None, kind: Kind::Pdf, outcome: Outcome::Ok, pdf: Some(pdf.clone()) };
+        let ctx = FileContext {
+            unit: None,
+            criterion: None,
+            rel: "a.pdf",
+            facts: &facts,
+            period_start: jiff::civil::date(2023, 1, 1),
+            cutoff: jiff::civil::date(2023, 12, 10),
+            lang: Lang::Vi,
+        };
+        let mut out = Vec::new();
+        check(&ctx, &pdf, &mut out);
+        out.iter().map(|f| f.code).collect()
+    }
 }

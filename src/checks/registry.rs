@@ -63,42 +63,42 @@ rules! {
         en("The evidence file carries no digital signature.",
            "The guidance requires evidence to be an electronic document digitally signed as the regulations require; an unsigned copy is not accepted and the criterion scores zero.",
            "Attach the digitally signed PDF as issued by the issuing body (the copy released through the document management system).")
-    KC102 "signature-invalid" Zero false
+    KC102 "signature-invalid" Zero true
         vi("Chữ ký số không hợp lệ: chữ ký CMS hoặc giá trị băm trên /ByteRange không khớp.",
            "Chữ ký hỏng nghĩa là không chứng minh được văn bản còn nguyên vẹn.",
            "Lấy lại bản gốc đã ký từ hệ thống; không mở và lưu lại tệp bằng phần mềm chỉnh sửa PDF.")
         en("The CMS signature or the digest over /ByteRange does not verify.",
            "A broken signature proves nothing about the document's integrity.",
            "Fetch the original signed file again; do not open and re-save it in a PDF editor.")
-    KC103 "modified-after-signing" Zero false
+    KC103 "modified-after-signing" Zero true
         vi("Một bản cập nhật sau khi ký đã thay đổi nội dung được ký (nội dung trang, số trang, giá trị biểu mẫu).",
            "Nội dung hiện tại không phải nội dung đã ký.",
            "Đính kèm đúng bản đã ký, không sửa sau khi ký.")
         en("A later revision changes what was signed (page content, pages, form values).",
            "What is shown is not what was signed.",
            "Attach the file exactly as signed; never edit it after signing.")
-    KC104 "certificate-not-valid-at-signing" Zero false
+    KC104 "certificate-not-valid-at-signing" Zero true
         vi("Chứng thư số của người ký đã hết hạn hoặc chưa có hiệu lực tại thời điểm ký.",
            "Chữ ký bằng chứng thư không còn hiệu lực không có giá trị pháp lý.",
            "Ký lại bằng chứng thư số còn hiệu lực.")
         en("The signer certificate was expired or not yet valid at signing time.",
            "A signature made with a certificate outside its validity has no legal value.",
            "Re-sign with a valid certificate.")
-    KC105 "untrusted-issuer" Warning false
+    KC105 "untrusted-issuer" Warning true
         vi("Chuỗi chứng thư của người ký không dẫn tới một gốc tin cậy đã cấu hình.",
            "Không xác định được tổ chức cung cấp dịch vụ chứng thực chữ ký số hợp pháp.",
            "Dùng chứng thư do Ban Cơ yếu Chính phủ hoặc tổ chức được cấp phép cấp; hội đồng có thể bổ sung gốc tin cậy bằng --trust.")
         en("The signer's chain does not reach a configured trust anchor.",
            "The certificate cannot be tied to a lawful certification service.",
            "Sign with a certificate from the Government CA or a licensed CA; auditors may add anchors with --trust.")
-    KC106 "weak-signature-algorithm" Warning false
+    KC106 "weak-signature-algorithm" Warning true
         vi("Thuật toán chữ ký yếu: SHA-1, RSA dưới 2048 bit hoặc tương tự.",
            "Thuật toán yếu không còn bảo đảm tính toàn vẹn.",
            "Ký lại bằng SHA-256 và khóa RSA từ 2048 bit hoặc ECDSA.")
         en("Weak signature algorithm: SHA-1, RSA below 2048 bits, or similar.",
            "Weak algorithms no longer guarantee integrity.",
            "Re-sign with SHA-256 and RSA ≥ 2048 bits or ECDSA.")
-    KC107 "signer-not-issuer" Warning false
+    KC107 "signer-not-issuer" Warning true
         vi("Tổ chức ký số không trùng với cơ quan ban hành ghi ở đầu văn bản.",
            "Văn bản có thể được ký bởi cơ quan khác với cơ quan ban hành.",
            "Kiểm tra lại bản phát hành đúng của cơ quan ban hành.")
@@ -154,42 +154,42 @@ rules! {
         en("The date does not exist (31/02…) or cannot be read.",
            "An impossible date leaves the date of issue unknown.",
            "Check and correct the date of issue on the original.")
-    KC305 "signed-before-dated" Warning false
+    KC305 "signed-before-dated" Warning true
         vi("Thời điểm ký số sớm hơn ngày ghi trên văn bản.",
            "Văn bản có thể đã bị sửa ngày sau khi ký.",
            "Kiểm tra lại ngày văn bản và thời điểm ký.")
         en("The signing time is earlier than the document date.",
            "The date may have been changed after signing.",
            "Check the document date against the signing time.")
-    KC401 "missing-explanation" Zero false
+    KC401 "missing-explanation" Zero true
         vi("Có điểm tự chấm nhưng phần giải trình để trống.",
            "Hội đồng chỉ thẩm định tiêu chí có giải trình chi tiết, rõ ràng.",
            "Viết giải trình nêu số liệu, kết quả và vị trí trong tài liệu kiểm chứng.")
         en("A score is claimed and the explanation is empty.",
            "The council appraises only criteria with a detailed explanation.",
            "Write the explanation: the figures, the results and where in the evidence they are.")
-    KC402 "no-citation" Zero false
+    KC402 "no-citation" Zero true
         vi("Giải trình không chỉ ra Mục / Khoản / Điểm / Phần nào của văn bản chứa số liệu.",
            "Hướng dẫn chấm 0 điểm giải trình không nêu rõ số liệu nằm ở Mục, Điểm, Khoản nào của tài liệu.",
            "Ghi rõ vị trí, ví dụ \"tại Khoản 2, Mục I, Báo cáo số 55/BC-UBND ngày 12/11/2023\".")
         en("The explanation cites no Mục / Khoản / Điểm / Phần of any document.",
            "The guidance scores zero an explanation that does not say where the figures are.",
            "Say where, e.g. \"tại Khoản 2, Mục I, Báo cáo số 55/BC-UBND ngày 12/11/2023\".")
-    KC403 "cited-document-not-attached" Zero false
+    KC403 "cited-document-not-attached" Zero true
         vi("Giải trình dẫn một số văn bản không có trong tài liệu kiểm chứng của tiêu chí.",
            "Hội đồng không thể kiểm tra số liệu trong văn bản không được đính kèm.",
            "Đính kèm văn bản được dẫn, hoặc sửa số văn bản trong giải trình.")
         en("The explanation cites a document number not among the row's evidence.",
            "The council cannot check figures in a document that is not attached.",
            "Attach the cited document, or correct the number in the explanation.")
-    KC404 "cited-section-missing" Zero false
+    KC404 "cited-section-missing" Zero true
         vi("Mục / Khoản / Điểm được dẫn không có trong văn bản được dẫn.",
            "Giải trình dẫn sai vị trí bị coi là không rõ ràng.",
            "Sửa vị trí dẫn cho đúng với văn bản.")
         en("The cited Mục / Khoản / Điểm does not exist in the cited document.",
            "A citation to a place that does not exist makes the explanation unclear.",
            "Correct the cited place.")
-    KC405 "cited-document-mismatch" Warning false
+    KC405 "cited-document-mismatch" Warning true
         vi("Số văn bản được dẫn khớp với tệp đính kèm nhưng ngày hoặc loại văn bản khác.",
            "Dẫn sai ngày hoặc loại văn bản làm giải trình thiếu chính xác.",
            "Sửa ngày, loại văn bản trong giải trình cho khớp với văn bản.")
@@ -259,14 +259,14 @@ rules! {
         en("A .doc/.docx/.xls draft, an image or an archive where a signed PDF is required.",
            "Word, Excel and image files are drafts or copies without a digital signature.",
            "Replace it with the signed PDF.")
-    KC605 "repaired-file" Warning false
+    KC605 "repaired-file" Warning true
         vi("Bảng tham chiếu chéo của PDF bị hỏng, phải dựng lại mới đọc được.",
            "Tệp đã bị hỏng hoặc bị sửa bằng công cụ không chuẩn.",
            "Lấy lại bản gốc.")
         en("The PDF's cross-reference table was broken and had to be rebuilt.",
            "The file was damaged or edited by a non-conforming tool.",
            "Fetch the original again.")
-    KC606 "legacy-encoding" Warning false
+    KC606 "legacy-encoding" Warning true
         vi("Văn bản dùng bảng mã cũ (TCVN3/ABC, VNI); đã chuyển đổi để kiểm tra.",
            "Bảng mã cũ cho thấy văn bản soạn bằng mẫu cũ, dễ sai khi đối chiếu.",
            "Soạn văn bản bằng Unicode.")

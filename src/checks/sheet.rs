@@ -19,7 +19,7 @@ pub struct RowContext<'a> {
 }
 
 impl RowContext<'_> {
-    fn finding(&self, code: Code, vi: String, en: String) -> Finding {
+    pub(super) fn finding(&self, code: Code, vi: String, en: String) -> Finding {
         Finding::new(code, self.lang.pick(vi, en)).unit(Some(self.unit)).criterion(Some(&self.row.code))
     }
 }
@@ -77,6 +77,9 @@ pub fn check_row(ctx: &RowContext) -> Vec<Finding> {
         ));
     }
     statistics_table(ctx, criterion, &mut out);
+    if criterion.requires_evidence {
+        super::explanation::check(ctx, &mut out);
+    }
     out
 }
 

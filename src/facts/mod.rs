@@ -2,6 +2,7 @@
 //! read becomes an outcome, never an abort; a panic in a parser is contained here.
 
 pub mod pdf;
+pub mod signature;
 pub mod sniff;
 pub mod text;
 
@@ -22,6 +23,18 @@ pub struct Budget {
     pub max_pages: usize,
     /// Checked between pages; a file still being read then is marked over budget.
     pub deadline: Duration,
+    /// How much page text to read: all of it, or only the header page when the selected rules need
+    /// no more (`--select KC1`: a signature audit, several times faster).
+    pub text: TextScope,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextScope {
+    /// No page text (a pure signature audit).
+    None,
+    /// Page 1 (or 2, when 1 is a cover): the issuing body for KC107.
+    Header,
+    All,
 }
 
 impl Default for Budget {
@@ -31,6 +44,7 @@ impl Default for Budget {
             max_stream_bytes: 32 * 1024 * 1024,
             max_pages: 2_000,
             deadline: Duration::from_secs(30),
+            text: TextScope::All,
         }
     }
 }
@@ -86,7 +100,7 @@ pub struct FileFacts {
 }
 
 /// Reads, hashes, sniffs and (for PDFs) parses one file. Never panics, never aborts.
-pub fn extract(path: &Path, budget: &Budget) -> FileFacts {
+pub fn extract(path: &Path, budget: &Budget, trust: &signature::TrustStore) -> FileFacts {
     let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     let started = Instant::now();
     let bytes = match read_bounded(path, budget.max_file_bytes) {
@@ -110,12 +124,18 @@ pub fn extract(path: &Path, budget: &Budget) -> FileFacts {
             }
         }
     };
-    facts_from_bytes(&bytes, &extension, budget, started)
+    facts_from_bytes(&bytes, &extension, budget, trust, started)
 }
 
 /// The same as [`extract`] over bytes already in memory.
 /// `extension` is the file name's, lower case, without the dot.
-pub fn facts_from_bytes(bytes: &[u8], extension: &str, budget: &Budget, started: Instant) -> FileFacts {
+pub fn facts_from_bytes(
+    bytes: &[u8],
+    extension: &str,
+    budget: &Budget,
+    trust: &signature::TrustStore,
+    started: Instant,
+) -> FileFacts {
     let sha256 = Some(hex(&Sha256::digest(bytes)));
     let kind = sniff::sniff(bytes);
     let mut facts = FileFacts { size: bytes.len() as u64, sha256, kind, outcome: Outcome::Ok, pdf: None };
@@ -131,7 +151,7 @@ pub fn facts_from_bytes(bytes: &[u8], extension: &str, budget: &Budget, started:
         }
     }
     if kind == Kind::Pdf {
-        match catch_unwind(AssertUnwindSafe(|| pdf::extract(bytes, budget, started))) {
+        match catch_unwind(AssertUnwindSafe(|| pdf::extract(bytes, budget, trust, started))) {
             Ok(Ok(pdf)) => facts.pdf = Some(pdf),
             Ok(Err(outcome)) => facts.outcome = outcome,
             Err(panic) => facts.outcome = Outcome::Unreadable(Problem::Panic(panic_message(&panic))),

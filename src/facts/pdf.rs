@@ -2,25 +2,23 @@
 //! and where a statistics table starts. lopdf with a bound on decompressed bytes; every page's
 //! text is read once.
 
+use super::signature::{self, SignatureFacts, TrustStore};
 use super::{Budget, Outcome, Problem};
 use crate::vn::header::{parse_header, Header};
+use crate::vn::legacy::Legacy;
+use crate::vn::outline::{Outline, OutlineBuilder};
 use crate::vn::text::nfc;
-use lopdf::{Document, LoadOptions, Object};
+use lopdf::{Document, LoadOptions};
 use regex::Regex;
 use serde::Serialize;
 use std::sync::LazyLock;
 use std::time::Instant;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SignatureField {
-    pub field: Option<String>,
-    pub subfilter: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PdfFacts {
     pub pages: u32,
-    pub signatures: Vec<SignatureField>,
+    /// Every signature dictionary, verified (`facts::signature`).
+    pub signatures: Vec<SignatureFacts>,
     /// Letters and digits over all pages: near zero for an image-only scan.
     pub text_chars: usize,
     /// The page the header was read from, and what it says.
@@ -32,6 +30,10 @@ pub struct PdfFacts {
     pub repaired: bool,
     /// A short sample of page 1 for `inspect`.
     pub sample: String,
+    /// Phần / Mục / Khoản / Điểm / numbered items of every page read.
+    pub outline: Outline,
+    /// Text in a pre-Unicode Vietnamese font (TCVN3 or VNI), converted to Unicode.
+    pub legacy_encoding: Option<Legacy>,
 }
 
 /// Fewer letters than this on a page means "no text": an OCR speck is not a text layer.
@@ -40,7 +42,24 @@ pub const MIN_TEXT_CHARS: usize = 16;
 static STATISTICS_HEADING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:BẢNG|BIỂU)(?:\s+MẪU)?\s+(?:THỐNG\s+KÊ|TỔNG\s+HỢP\s+SỐ\s+LIỆU)").unwrap());
 
-pub fn extract(bytes: &[u8], budget: &Budget, started: Instant) -> Result<PdfFacts, Outcome> {
+/// A statistics table: a `BẢNG/BIỂU THỐNG KÊ` heading, or a `PHỤ LỤC` page holding a table of
+/// figures (an `STT` column and many numbers).
+pub fn is_statistics_page(text: &str) -> bool {
+    if STATISTICS_HEADING.is_match(text) {
+        return true;
+    }
+    let annex = text.lines().any(|line| line.trim_start().starts_with("PHỤ LỤC"));
+    let numbered_column = text.split_whitespace().any(|word| word == "STT" || word == "TT");
+    let figures = text
+        .split_whitespace()
+        .filter(|w| {
+            w.chars().any(|c| c.is_ascii_digit()) && w.chars().all(|c| c.is_ascii_digit() || ".,%/".contains(c))
+        })
+        .count();
+    annex && numbered_column && figures >= 8
+}
+
+pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Instant) -> Result<PdfFacts, Outcome> {
     let options = LoadOptions { max_decompressed_size: Some(budget.max_stream_bytes), ..Default::default() };
     let doc = match Document::load_mem_with_options(bytes, options) {
         Ok(doc) => doc,
@@ -60,30 +79,43 @@ pub fn extract(bytes: &[u8], budget: &Budget, started: Instant) -> Result<PdfFac
     let mut text_chars = 0;
     let mut header_source: Option<(u32, String)> = None;
     let mut statistics_table_page = None;
+    let mut reader = super::text::PageReader::new(&doc, budget.max_stream_bytes);
+    let mut outline = OutlineBuilder::default();
     for (&number, &page_id) in &pages {
+        let enough = match budget.text {
+            super::TextScope::None => true,
+            super::TextScope::Header => header_source.is_some() || number > 2,
+            super::TextScope::All => false,
+        };
+        if enough {
+            break;
+        }
         if started.elapsed() > budget.deadline {
             return Err(Outcome::OverBudget(format!("time: > {} s", budget.deadline.as_secs())));
         }
-        let text = nfc(&super::text::page_text(&doc, page_id, budget.max_stream_bytes));
+        let text = nfc(&reader.page_text(page_id));
         let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
         text_chars += letters;
         if header_source.is_none() && letters >= MIN_TEXT_CHARS && number <= 2 {
             header_source = Some((number, text.clone()));
         }
-        if statistics_table_page.is_none() && STATISTICS_HEADING.is_match(&text) {
+        outline.add_page(number, &text);
+        if statistics_table_page.is_none() && is_statistics_page(&text) {
             statistics_table_page = Some(number);
         }
     }
     let (header_page, header_text) = header_source.unwrap_or((1, String::new()));
     Ok(PdfFacts {
         pages: pages.len() as u32,
-        signatures: signature_fields(&doc),
+        signatures: signature::extract(&doc, bytes, trust, budget.max_stream_bytes),
         text_chars,
         header_page,
         header: parse_header(&header_text),
         statistics_table_page,
         repaired: doc.xref_recovery.is_some(),
         sample: header_text.lines().take(12).collect::<Vec<_>>().join("\n"),
+        outline: outline.finish(),
+        legacy_encoding: reader.legacy,
     })
 }
 
@@ -101,33 +133,17 @@ fn tail(bytes: &[u8]) -> &[u8] {
     &bytes[bytes.len().saturating_sub(4096)..]
 }
 
-/// Signature dictionaries (`/Type /Sig`, or a `/ByteRange` with `/Contents`), with the name of the
-/// field that holds each. Document timestamps (`/DocTimeStamp`) are not signatures of a signer.
-fn signature_fields(doc: &Document) -> Vec<SignatureField> {
-    let mut names = std::collections::HashMap::new();
-    for object in doc.objects.values() {
-        if let Ok(dict) = object.as_dict() {
-            if let (Ok(Object::Reference(id)), Ok(name)) = (dict.get(b"V"), dict.get(b"T")) {
-                if let Ok(name) = lopdf::decode_text_string(name) {
-                    names.insert(*id, name);
-                }
-            }
-        }
+#[cfg(test)]
+mod tests {
+    use super::is_statistics_page;
+
+    #[test]
+    fn statistics_tables_by_heading_or_annex_of_figures() {
+        assert!(is_statistics_page("PHỤ LỤC\nBẢNG THỐNG KÊ KẾT QUẢ\nSTT Nội dung Kết quả"));
+        assert!(is_statistics_page("BIỂU  THỐNG KÊ số liệu"));
+        let annex = "PHỤ LỤC I\nKẾT QUẢ THỰC HIỆN NHIỆM VỤ\nSTT Nhiệm vụ Số lượng Tỷ lệ\n1 Ban hành 12 100%\n2 Kiểm tra 11 100%\n3 Tuyên truyền 66 98,5%\n4 Sáng kiến 4 100%";
+        assert!(is_statistics_page(annex));
+        assert!(!is_statistics_page("PHỤ LỤC\nDanh sách đơn vị tham dự"), "an annex without figures");
+        assert!(!is_statistics_page("Bảng thống kê sẽ được gửi sau"), "prose, not a heading");
     }
-    let mut fields = Vec::new();
-    for (id, object) in &doc.objects {
-        let Ok(dict) = object.as_dict() else { continue };
-        let type_name = dict.get(b"Type").and_then(Object::as_name).ok();
-        if type_name == Some(b"DocTimeStamp".as_slice()) {
-            continue;
-        }
-        let is_sig = type_name == Some(b"Sig".as_slice()) || (dict.has(b"ByteRange") && dict.has(b"Contents"));
-        if !is_sig || !dict.has(b"ByteRange") {
-            continue;
-        }
-        let subfilter =
-            dict.get(b"SubFilter").and_then(Object::as_name).ok().map(|n| String::from_utf8_lossy(n).into_owned());
-        fields.push(SignatureField { field: names.get(id).cloned(), subfilter });
-    }
-    fields
 }

@@ -4,7 +4,10 @@
 
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Encoding, Object, ObjectId};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+use crate::vn::legacy::{decode_tcvn3, decode_vni, Legacy};
 
 /// Nested forms deeper than this are not followed (and cycles end here too).
 const MAX_FORM_DEPTH: usize = 8;
@@ -13,21 +16,63 @@ const MAX_OPERATIONS: usize = 2_000_000;
 /// Characters kept per page.
 const MAX_PAGE_CHARS: usize = 1_000_000;
 
-struct Extractor<'a> {
+/// Reads the pages of one document; font encodings (ToUnicode maps are costly to parse) are built
+/// once per font and shared by every page and form that uses it.
+pub struct PageReader<'a> {
     doc: &'a Document,
     max_stream_bytes: usize,
+    /// Keyed by the font dictionary's address: fonts given inline have no object id.
+    fonts: HashMap<usize, Option<Rc<Font<'a>>>>,
+    /// A pre-Unicode Vietnamese font was used for text (KC606).
+    pub legacy: Option<Legacy>,
+}
+
+/// A font as text extraction needs it.
+struct Font<'a> {
+    encoding: Encoding<'a>,
+    /// `.VnTime` (TCVN3; `true` for the capitals fonts `…H`) or `VNI-Times`.
+    legacy: Option<(Legacy, bool)>,
+}
+
+impl<'a> PageReader<'a> {
+    pub fn new(doc: &'a Document, max_stream_bytes: usize) -> Self {
+        PageReader { doc, max_stream_bytes, fonts: HashMap::new(), legacy: None }
+    }
+
+    /// The text of one page, in content order, lines separated by `\n`.
+    pub fn page_text(&mut self, page_id: ObjectId) -> String {
+        let doc = self.doc;
+        let mut extractor = Extractor { reader: self, out: String::new(), operations: 0 };
+        let resources = page_resources(doc, page_id);
+        if let Ok(content) = doc.get_page_content_with_limit(page_id, extractor.reader.max_stream_bytes) {
+            extractor.run(&content, resources, 0);
+        }
+        extractor.out
+    }
+
+    fn font(&mut self, font: &'a Dictionary) -> Option<Rc<Font<'a>>> {
+        let (doc, limit) = (self.doc, self.max_stream_bytes);
+        self.fonts
+            .entry(font as *const Dictionary as usize)
+            .or_insert_with(|| {
+                let encoding = font.get_font_encoding_with_limit(doc, limit).ok()?;
+                let name = font.get(b"BaseFont").and_then(Object::as_name).ok();
+                let legacy = name.and_then(|n| Legacy::from_font_name(&String::from_utf8_lossy(n)));
+                Some(Rc::new(Font { encoding, legacy }))
+            })
+            .clone()
+    }
+}
+
+struct Extractor<'r, 'a> {
+    reader: &'r mut PageReader<'a>,
     out: String,
     operations: usize,
 }
 
-/// The text of one page, in content order, lines separated by `\n`.
+/// The text of one page (a reader for a single use; prefer one [`PageReader`] per document).
 pub fn page_text(doc: &Document, page_id: ObjectId, max_stream_bytes: usize) -> String {
-    let mut extractor = Extractor { doc, max_stream_bytes, out: String::new(), operations: 0 };
-    let resources = page_resources(doc, page_id);
-    if let Ok(content) = doc.get_page_content_with_limit(page_id, max_stream_bytes) {
-        extractor.run(&content, resources, 0);
-    }
-    extractor.out
+    PageReader::new(doc, max_stream_bytes).page_text(page_id)
 }
 
 fn page_resources(doc: &Document, page_id: ObjectId) -> Option<&Dictionary> {
@@ -35,15 +80,15 @@ fn page_resources(doc: &Document, page_id: ObjectId) -> Option<&Dictionary> {
     direct.or_else(|| referenced.iter().find_map(|id| doc.get_dictionary(*id).ok()))
 }
 
-impl<'a> Extractor<'a> {
+impl<'a> Extractor<'_, 'a> {
     fn deref(&self, object: &'a Object) -> Option<&'a Object> {
         match object {
-            Object::Reference(id) => self.doc.get_object(*id).ok(),
+            Object::Reference(id) => self.reader.doc.get_object(*id).ok(),
             other => Some(other),
         }
     }
 
-    fn fonts(&self, resources: Option<&'a Dictionary>) -> BTreeMap<Vec<u8>, Encoding<'a>> {
+    fn fonts(&mut self, resources: Option<&'a Dictionary>) -> BTreeMap<Vec<u8>, Rc<Font<'a>>> {
         let mut fonts = BTreeMap::new();
         let Some(font_dict) =
             resources.and_then(|r| r.get(b"Font").ok()).and_then(|f| self.deref(f)).and_then(|f| f.as_dict().ok())
@@ -54,8 +99,8 @@ impl<'a> Extractor<'a> {
             let Some(font) = self.deref(value).and_then(|f| f.as_dict().ok()) else {
                 continue;
             };
-            if let Ok(encoding) = font.get_font_encoding_with_limit(self.doc, self.max_stream_bytes) {
-                fonts.insert(name.clone(), encoding);
+            if let Some(font) = self.reader.font(font) {
+                fonts.insert(name.clone(), font);
             }
         }
         fonts
@@ -67,8 +112,9 @@ impl<'a> Extractor<'a> {
         if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form".as_slice()) {
             return None;
         }
-        let content =
-            stream.decompressed_content_with_limit(self.max_stream_bytes).unwrap_or_else(|_| stream.content.clone());
+        let content = stream
+            .decompressed_content_with_limit(self.reader.max_stream_bytes)
+            .unwrap_or_else(|_| stream.content.clone());
         let own = stream.dict.get(b"Resources").ok().and_then(|r| self.deref(r)).and_then(|r| r.as_dict().ok());
         Some((content, own.or(resources)))
     }
@@ -84,7 +130,7 @@ impl<'a> Extractor<'a> {
             return;
         };
         let fonts = self.fonts(resources);
-        let mut encoding: Option<&Encoding> = None;
+        let mut font: Option<&Rc<Font>> = None;
         let mut last_y: Option<f32> = None;
         for op in &content.operations {
             self.operations += 1;
@@ -93,15 +139,15 @@ impl<'a> Extractor<'a> {
             }
             let number = |i: usize| op.operands.get(i).and_then(|o| o.as_float().ok());
             match op.operator.as_str() {
-                "Tf" => encoding = op.operands.first().and_then(|o| o.as_name().ok()).and_then(|n| fonts.get(n)),
-                "Tj" | "TJ" => self.show(encoding, &op.operands),
+                "Tf" => font = op.operands.first().and_then(|o| o.as_name().ok()).and_then(|n| fonts.get(n)),
+                "Tj" | "TJ" => self.show(font.map(|f| &**f), &op.operands),
                 "'" => {
                     self.newline();
-                    self.show(encoding, &op.operands);
+                    self.show(font.map(|f| &**f), &op.operands);
                 }
                 "\"" => {
                     self.newline();
-                    self.show(encoding, op.operands.get(2..).unwrap_or(&[]));
+                    self.show(font.map(|f| &**f), op.operands.get(2..).unwrap_or(&[]));
                 }
                 "T*" | "ET" => self.newline(),
                 "Td" | "TD" if number(1).is_some_and(|dy| dy.abs() > 0.01) => self.newline(),
@@ -127,14 +173,23 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    fn show(&mut self, encoding: Option<&Encoding>, operands: &[Object]) {
-        let Some(encoding) = encoding else { return };
+    fn show(&mut self, font: Option<&Font>, operands: &[Object]) {
+        let Some(font) = font else { return };
         for operand in operands {
             match operand {
                 Object::String(bytes, _) => {
-                    let _ = encoding.write_to_string(bytes, &mut self.out);
+                    if let Some((legacy, _)) = font.legacy {
+                        self.reader.legacy.get_or_insert(legacy);
+                    }
+                    match font.legacy {
+                        Some((Legacy::Tcvn3, capitals)) => self.out.push_str(&decode_tcvn3(bytes, capitals)),
+                        Some((Legacy::Vni, _)) => self.out.push_str(&decode_vni(bytes)),
+                        _ => {
+                            let _ = font.encoding.write_to_string(bytes, &mut self.out);
+                        }
+                    }
                 }
-                Object::Array(items) => self.show(Some(encoding), items),
+                Object::Array(items) => self.show(Some(font), items),
                 // A large negative adjustment in TJ is a word space.
                 Object::Integer(i) if *i < -100 => self.out.push(' '),
                 Object::Real(r) if *r < -100.0 => self.out.push(' '),

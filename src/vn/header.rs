@@ -16,6 +16,8 @@ pub struct Header {
     pub date: DateLine,
     /// The document type printed as the title (`BÁO CÁO`, `KẾ HOẠCH`, …), when recognised.
     pub title: Option<String>,
+    /// The issuing body's lines above `Số:`, as printed (`["ỦY BAN NHÂN DÂN", "XÃ PHẤN MỄ"]`).
+    pub issuer: Vec<String>,
 }
 
 /// Document types printed as a title line, folded, with their abbreviation.
@@ -54,7 +56,12 @@ pub fn parse_header(page_text: &str) -> Header {
     if date == DateLine::Missing {
         date = find_place_date_anywhere(&page);
     }
-    Header { number: find_number_line(&zone), date, title: find_title(&zone) }
+    Header {
+        number: find_number_line(&zone),
+        date,
+        title: find_title(&zone),
+        issuer: super::organization::issuer_lines(&zone),
+    }
 }
 
 /// When an extractor emits the right column after the body, the place-and-date line is still a
@@ -165,5 +172,28 @@ mod tests {
         let h = parse_header(page);
         assert_eq!(h.number.map(|n| n.value), Some("01/TB-SNV".to_string()));
         assert_eq!(h.date.date(), Some(date(2023, 1, 5)));
+    }
+
+    proptest::proptest! {
+        /// Header, number, date and organisation parsers never panic, whatever the text.
+        #[test]
+        fn parsers_never_panic(text in "\\PC{0,400}") {
+            let header = parse_header(&text);
+            let _ = crate::vn::number::find_number_line(&text);
+            let _ = crate::vn::date::find_date_line(&text);
+            let _ = crate::vn::date::parse_loose(&text);
+            let _ = crate::vn::organization::names_issuer(&header.issuer, &text);
+            let _ = type_abbreviation(&text);
+        }
+
+        /// Lines shaped like a header (number and date lines with random parts) parse without panic
+        /// and a well-formed number is always recognised.
+        #[test]
+        fn shaped_headers_parse(number in 1u32..9999, symbol in "[A-ZĐ]{1,4}-[A-ZĐ]{1,5}", day in 0u32..40, month in 0u32..15, noise in "\\PC{0,40}") {
+            let text = format!("ỦY BAN NHÂN DÂN\nSố: {number:02}/{symbol}\n{noise}\nHà Nội, ngày {day} tháng {month} năm 2023");
+            let header = parse_header(&text);
+            let found = header.number.expect("a number line");
+            proptest::prop_assert_eq!(found.value, format!("{number:02}/{symbol}"));
+        }
     }
 }

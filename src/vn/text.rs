@@ -6,6 +6,13 @@ use unicode_normalization::UnicodeNormalization;
 
 /// NFC, with the odd spaces PDFs and spreadsheets carry (NBSP, thin spaces, BOM) made plain.
 pub fn nfc(text: &str) -> String {
+    // Most text is already NFC with ordinary spaces: skip the normaliser then.
+    let plain = |c: char| !matches!(c, '\u{00A0}' | '\u{2000}'..='\u{200B}' | '\u{202F}' | '\u{3000}' | '\u{FEFF}');
+    if text.chars().all(plain)
+        && unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        return text.to_string();
+    }
     text.nfc()
         .map(|c| match c {
             '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{3000}' => ' ',

@@ -1,0 +1,446 @@
+//! Signature facts, shaped like pyHanko's status model: for every signature dictionary, who signed,
+//! when (and by which clock), with what, whether the digest over `/ByteRange` matches (intact),
+//! whether the signature over the signed attributes verifies (valid), whether a path reaches a trust
+//! anchor with every certificate valid at the signing time (trusted), how much of the file is covered,
+//! and what the later revisions changed.
+
+pub mod cert;
+pub mod cms;
+pub mod crypto;
+pub mod der;
+pub mod diff;
+pub mod revision;
+pub mod revocation;
+pub mod trust;
+mod verify;
+
+use diff::{Change, ModificationLevel};
+use jiff::Timestamp;
+use lopdf::{Document, Object, ObjectId};
+use revision::Coverage;
+use serde::Serialize;
+use std::collections::HashMap;
+pub use trust::{TrustProblem, TrustStore};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignatureKind {
+    /// A signer's signature (approval or certification).
+    Signature,
+    /// A document timestamp (`/DocTimeStamp`, ETSI.RFC3161): an LTA update, no signer.
+    DocumentTimestamp,
+    /// An Adobe usage-rights signature (`/Perms /UR3`): the producer's, not the document's.
+    UsageRights,
+}
+
+/// Where the signing time comes from (DESIGN.md: `timestamp|signed-attribute|M`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum TimeSource {
+    #[serde(rename = "timestamp")]
+    Timestamp,
+    #[serde(rename = "signed-attribute")]
+    SignedAttribute,
+    #[serde(rename = "M")]
+    M,
+}
+
+/// Why a verdict is not the good one, as data; the checks put it into words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "problem", content = "detail", rename_all = "kebab-case")]
+pub enum SignatureProblem {
+    /// `/ByteRange` cannot be used (missing, odd, negative, past the end of the file).
+    ByteRange(String),
+    /// `/Contents` is not a CMS SignedData we can read.
+    NotCms(String),
+    UnsupportedSubfilter(String),
+    /// The signer's certificate is not in the signature.
+    NoSignerCertificate,
+    NoMessageDigest,
+    DigestMismatch,
+    /// adbe.pkcs7.sha1: the encapsulated digest is not the SHA-1 of the signed bytes.
+    EncapsulatedDigestMismatch,
+    /// The cryptographic check failed.
+    SignatureFailure(String),
+    /// An algorithm or key this verifier does not support.
+    Unsupported(String),
+    /// A signature timestamp token is present but does not verify.
+    TimestampInvalid(String),
+    Untrusted(TrustProblem),
+    /// Coverage is not a whole revision.
+    PartialCoverage,
+    /// A revision could not be read to compare it.
+    RevisionUnreadable(String),
+    /// More than one signer info: only the first was checked.
+    SeveralSignerInfos(usize),
+    /// Embedded revocation data (CRL or OCSP, signed by the issuer) revokes the signer's certificate
+    /// at or before the signing time.
+    Revoked {
+        at: Timestamp,
+        source: String,
+    },
+}
+
+/// One later revision and what it changed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RevisionChanges {
+    /// 1-based revision number in the file.
+    pub revision: usize,
+    pub level: ModificationLevel,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SignatureFacts {
+    pub field: Option<String>,
+    pub kind: SignatureKind,
+    pub subfilter: Option<String>,
+    /// Subject DN of the signer's certificate (UTF-8).
+    pub signer: Option<String>,
+    /// Its common name, for short messages.
+    pub signer_name: Option<String>,
+    /// Its organisation (`O=`), compared with the document's issuing body (KC107).
+    pub signer_organization: Option<String>,
+    pub issuer: Option<String>,
+    pub serial: Option<String>,
+    pub certificate_not_before: Option<Timestamp>,
+    pub certificate_not_after: Option<Timestamp>,
+    pub signing_time: Option<Timestamp>,
+    pub signing_time_source: Option<TimeSource>,
+    pub digest_algorithm: Option<String>,
+    pub signature_algorithm: Option<String>,
+    pub key_algorithm: Option<String>,
+    pub key_bits: Option<u32>,
+    pub intact: bool,
+    pub valid: bool,
+    pub trusted: bool,
+    /// Subjects from the signer up to the anchor (or as far as the path went).
+    pub trust_path: Vec<String>,
+    pub coverage: Coverage,
+    pub modification_level: ModificationLevel,
+    /// The revision this signature signed (1-based), and how many the file has.
+    pub signed_revision: Option<usize>,
+    pub revisions: usize,
+    pub later_revisions: Vec<RevisionChanges>,
+    pub problems: Vec<SignatureProblem>,
+}
+
+impl SignatureFacts {
+    pub fn new(field: Option<String>, kind: SignatureKind, subfilter: Option<String>) -> Self {
+        SignatureFacts {
+            field,
+            kind,
+            subfilter,
+            signer: None,
+            signer_name: None,
+            signer_organization: None,
+            issuer: None,
+            serial: None,
+            certificate_not_before: None,
+            certificate_not_after: None,
+            signing_time: None,
+            signing_time_source: None,
+            digest_algorithm: None,
+            signature_algorithm: None,
+            key_algorithm: None,
+            key_bits: None,
+            intact: false,
+            valid: false,
+            trusted: false,
+            trust_path: Vec::new(),
+            coverage: Coverage::Unclear,
+            modification_level: ModificationLevel::Other,
+            signed_revision: None,
+            revisions: 0,
+            later_revisions: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// The signer's certificate was valid at the signing time, allowing for the tools that write
+    /// Vietnam local time (UTC+7) as if it were UTC (domain notes): the time may be 7 hours late.
+    pub fn certificate_valid_at_signing(&self) -> Option<bool> {
+        let (from, to, time) = (self.certificate_not_before?, self.certificate_not_after?, self.signing_time?);
+        // A timestamp authority's clock is trusted as it is; only a signer's own clock gets the grace.
+        let grace = match self.signing_time_source {
+            Some(TimeSource::Timestamp) => jiff::SignedDuration::ZERO,
+            _ => jiff::SignedDuration::from_hours(7),
+        };
+        let shifted = time - grace;
+        Some((from <= time && time <= to) || (from <= shifted && shifted <= to))
+    }
+}
+
+/// Every signature dictionary of the document, in signing order (by where its range ends).
+pub fn extract(doc: &Document, bytes: &[u8], trust: &TrustStore, max_stream_bytes: usize) -> Vec<SignatureFacts> {
+    let revisions = revision::revisions(bytes);
+    let mut prefixes = Prefixes { bytes, doc, revisions: &revisions, loaded: HashMap::new(), max_stream_bytes };
+    let dss_revocation = revocation::from_dss(doc, max_stream_bytes);
+    let mut found = Vec::new();
+    for (id, field, kind) in signature_dictionaries(doc) {
+        let Ok(dict) = doc.get_dictionary(id) else { continue };
+        let name =
+            |key: &[u8]| dict.get(key).and_then(Object::as_name).ok().map(|n| String::from_utf8_lossy(n).into_owned());
+        let mut facts = SignatureFacts::new(field, kind, name(b"SubFilter"));
+        facts.revisions = revisions.len();
+        let byte_range: Vec<i64> = match dict.get(b"ByteRange").and_then(Object::as_array) {
+            Ok(items) => {
+                items.iter().map(|n| n.as_i64().or_else(|_| n.as_float().map(|f| f as i64)).unwrap_or(-1)).collect()
+            }
+            Err(_) => Vec::new(),
+        };
+        let contents = dict.get(b"Contents").and_then(Object::as_str).unwrap_or(&[]);
+        let (coverage, signed_revision) = revision::coverage(bytes, &byte_range, contents.len(), &revisions);
+        facts.coverage = coverage;
+        facts.signed_revision = signed_revision.map(|i| i + 1);
+        if facts.coverage >= Coverage::EntireRevision && defined_after(doc, id, &byte_range) {
+            // The dictionary was rewritten after signing (a spoofed /Reason, /M …): its own revision
+            // is a later one, so the range no longer ends with it (pyHanko's rule).
+            facts.coverage = Coverage::ContiguousBlockFromStart;
+        }
+        let claimed_time = dict.get(b"M").ok().and_then(pdf_date);
+        match revision::signed_slices(bytes, &byte_range) {
+            Ok((slices, short)) => {
+                if let Some(why) = short {
+                    facts.problems.push(SignatureProblem::ByteRange(why));
+                }
+                let context = verify::Context { trust, claimed_time, revocation: &dss_revocation };
+                verify::signature(&mut facts, &slices, contents, &context)
+            }
+            Err(why) => facts.problems.push(SignatureProblem::ByteRange(why)),
+        }
+        if facts.signing_time.is_none() {
+            facts.signing_time = claimed_time;
+            facts.signing_time_source = claimed_time.map(|_| TimeSource::M);
+        }
+        modifications(&mut facts, signed_revision, &mut prefixes);
+        let end = range_end(&byte_range);
+        found.push((end, facts));
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.field.cmp(&b.1.field)));
+    found.into_iter().map(|(_, facts)| facts).collect()
+}
+
+/// Where the signed bytes end (saturating: the numbers come from the file).
+fn range_end(byte_range: &[i64]) -> i64 {
+    byte_range.chunks(2).map(|p| p.iter().fold(0i64, |a, &b| a.saturating_add(b))).max().unwrap_or(0)
+}
+
+/// Later revisions compared at most; a file with more is judged OTHER (no real document has them).
+const MAX_LATER_REVISIONS: usize = 64;
+
+/// Is the signature dictionary, as the file now reads it, written after the bytes it signs?
+fn defined_after(doc: &Document, id: ObjectId, byte_range: &[i64]) -> bool {
+    let signed_end = range_end(byte_range);
+    let offset = |entry: Option<&lopdf::xref::XrefEntry>| match entry {
+        Some(lopdf::xref::XrefEntry::Normal { offset, .. }) => Some(*offset as i64),
+        _ => None,
+    };
+    let position = match doc.reference_table.get(id.0) {
+        Some(lopdf::xref::XrefEntry::Compressed { container, .. }) => offset(doc.reference_table.get(*container)),
+        entry => offset(entry),
+    };
+    position.is_some_and(|p| p >= signed_end)
+}
+
+/// Coverage decides: the whole file → NONE; a whole revision → what the later revisions changed;
+/// anything less → OTHER (pyHanko does the same: the uncovered bytes are unexplained).
+fn modifications(facts: &mut SignatureFacts, signed_revision: Option<usize>, prefixes: &mut Prefixes) {
+    match (facts.coverage, signed_revision) {
+        (Coverage::EntireFile, _) => facts.modification_level = ModificationLevel::None,
+        (Coverage::EntireRevision, Some(index)) => {
+            facts.modification_level = ModificationLevel::None;
+            if prefixes.revisions.len() - index - 1 > MAX_LATER_REVISIONS {
+                facts.problems.push(SignatureProblem::RevisionUnreadable(format!(
+                    "{} later revisions (more than {MAX_LATER_REVISIONS})",
+                    prefixes.revisions.len() - index - 1
+                )));
+                facts.modification_level = ModificationLevel::Other;
+                return;
+            }
+            for later in index + 1..prefixes.revisions.len() {
+                prefixes.load(later - 1);
+                prefixes.load(later);
+                let changes = match (prefixes.get(later - 1), prefixes.get(later)) {
+                    (Ok(old), Ok(new)) => {
+                        let revision = prefixes.revisions[later];
+                        diff::compare(old, new, (revision.eof, revision.end))
+                    }
+                    (Err(why), _) | (_, Err(why)) => {
+                        facts.problems.push(SignatureProblem::RevisionUnreadable(why));
+                        facts.modification_level = ModificationLevel::Other;
+                        return;
+                    }
+                };
+                // Keep at most the two revisions being compared in memory.
+                prefixes.loaded.retain(|&i, _| i + 1 >= later);
+                let level = diff::level(&changes);
+                facts.modification_level = facts.modification_level.max(level);
+                facts.later_revisions.push(RevisionChanges { revision: later + 1, level, changes });
+            }
+        }
+        _ => {
+            facts.modification_level = ModificationLevel::Other;
+            facts.problems.push(SignatureProblem::PartialCoverage);
+        }
+    }
+}
+
+/// Each revision's prefix loaded once, shared by all signatures of the file.
+struct Prefixes<'a> {
+    bytes: &'a [u8],
+    doc: &'a Document,
+    revisions: &'a [revision::Revision],
+    loaded: HashMap<usize, Result<Document, String>>,
+    max_stream_bytes: usize,
+}
+
+impl Prefixes<'_> {
+    /// The last revision is the document already loaded (anything after it is not a revision).
+    fn is_last(&self, index: usize) -> bool {
+        index + 1 == self.revisions.len()
+    }
+
+    fn load(&mut self, index: usize) {
+        if self.is_last(index) {
+            return;
+        }
+        let (bytes, end, max) = (self.bytes, self.revisions[index].end, self.max_stream_bytes);
+        self.loaded.entry(index).or_insert_with(|| {
+            let options = lopdf::LoadOptions { max_decompressed_size: Some(max), ..Default::default() };
+            Document::load_mem_with_options(&bytes[..end], options).map_err(|e| e.to_string())
+        });
+    }
+
+    fn get(&self, index: usize) -> Result<&Document, String> {
+        if self.is_last(index) {
+            return Ok(self.doc);
+        }
+        match self.loaded.get(&index) {
+            Some(loaded) => loaded.as_ref().map_err(Clone::clone),
+            None => Err("revision not loaded".into()),
+        }
+    }
+}
+
+/// Signature dictionaries with the field(s) naming them: `(object, field name, kind)`. A dictionary
+/// named by two fields is listed twice (as pyHanko does); one named by none is listed once.
+fn signature_dictionaries(doc: &Document) -> Vec<(ObjectId, Option<String>, SignatureKind)> {
+    let mut names: HashMap<ObjectId, Vec<String>> = HashMap::new();
+    for object in doc.objects.values() {
+        if let Ok(dict) = object.as_dict() {
+            if let (Ok(Object::Reference(id)), Ok(name)) = (dict.get(b"V"), dict.get(b"T")) {
+                if let Ok(name) = lopdf::decode_text_string(name) {
+                    names.entry(*id).or_default().push(name);
+                }
+            }
+        }
+    }
+    let usage_rights: Vec<ObjectId> = catalog_dictionary(doc, b"Perms")
+        .map(|perms| {
+            [b"UR".as_slice(), b"UR3"]
+                .iter()
+                .filter_map(|key| perms.get(key).and_then(Object::as_reference).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut found = Vec::new();
+    for (&id, object) in &doc.objects {
+        let Object::Dictionary(dict) = object else { continue };
+        if !dict.has(b"ByteRange") || !dict.has(b"Contents") {
+            continue;
+        }
+        let type_name = dict.get(b"Type").and_then(Object::as_name).ok();
+        let subfilter = dict.get(b"SubFilter").and_then(Object::as_name).ok();
+        let kind = if type_name == Some(b"DocTimeStamp".as_slice()) || subfilter == Some(b"ETSI.RFC3161".as_slice()) {
+            SignatureKind::DocumentTimestamp
+        } else if type_name.is_some_and(|t| t != b"Sig") {
+            continue;
+        } else if usage_rights.contains(&id) && !names.contains_key(&id) {
+            SignatureKind::UsageRights
+        } else {
+            SignatureKind::Signature
+        };
+        match names.get(&id) {
+            Some(fields) => fields.iter().for_each(|f| found.push((id, Some(f.clone()), kind))),
+            None => found.push((id, None, kind)),
+        }
+    }
+    found
+}
+
+/// A dictionary the catalog holds under `key`, inline or by reference.
+pub fn catalog_dictionary<'a>(doc: &'a Document, key: &[u8]) -> Option<&'a lopdf::Dictionary> {
+    let root = doc.trailer.get(b"Root").and_then(Object::as_reference).ok()?;
+    match doc.get_dictionary(root).ok()?.get(key).ok()? {
+        Object::Reference(id) => doc.get_dictionary(*id).ok(),
+        other => other.as_dict().ok(),
+    }
+}
+
+/// A PDF date `D:YYYYMMDDHHmmSS+07'00'` (everything after the year optional).
+pub fn pdf_date(object: &Object) -> Option<Timestamp> {
+    let text = String::from_utf8_lossy(object.as_str().ok()?).into_owned();
+    let text = text.trim().trim_start_matches("D:");
+    let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+    let field = |range: std::ops::Range<usize>, default: i16| -> Option<i16> {
+        match digits.get(range) {
+            Some(part) => part.parse().ok(),
+            None => Some(default),
+        }
+    };
+    if digits.len() < 4 {
+        return None;
+    }
+    let date = jiff::civil::Date::new(field(0..4, 1)?, field(4..6, 1)? as i8, field(6..8, 1)? as i8).ok()?;
+    let clock =
+        jiff::civil::Time::new(field(8..10, 0)? as i8, field(10..12, 0)? as i8, field(12..14, 0)? as i8, 0).ok()?;
+    let rest = &text[digits.len()..];
+    let offset_seconds = match rest.chars().next() {
+        Some(sign @ ('+' | '-')) => {
+            let numbers: Vec<i32> = rest[1..]
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|s| !s.is_empty())
+                .filter_map(|s| s.parse().ok())
+                .collect();
+            let hours = numbers.first().copied().unwrap_or(0).clamp(0, 23);
+            let minutes = numbers.get(1).copied().unwrap_or(0).clamp(0, 59);
+            let seconds = hours * 3600 + minutes * 60;
+            if sign == '-' {
+                -seconds
+            } else {
+                seconds
+            }
+        }
+        _ => 0,
+    };
+    let offset = jiff::tz::Offset::from_seconds(offset_seconds).ok()?;
+    date.to_datetime(clock).to_zoned(jiff::tz::TimeZone::fixed(offset)).ok().map(|z| z.timestamp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_dates() {
+        let date = |s: &str| pdf_date(&Object::string_literal(s)).map(|t| t.to_string());
+        assert_eq!(date("D:20231112093000+07'00'").as_deref(), Some("2023-11-12T02:30:00Z"));
+        assert_eq!(date("D:20231112093000Z").as_deref(), Some("2023-11-12T09:30:00Z"));
+        assert_eq!(date("D:2023").as_deref(), Some("2023-01-01T00:00:00Z"));
+        assert_eq!(date("D:20231332"), None);
+        assert_eq!(date("garbage"), None);
+    }
+
+    #[test]
+    fn seven_hour_tolerance_on_certificate_validity() {
+        let mut facts = SignatureFacts::new(None, SignatureKind::Signature, None);
+        facts.certificate_not_before = Some("2023-01-01T00:00:00Z".parse().unwrap());
+        facts.certificate_not_after = Some("2023-12-31T00:00:00Z".parse().unwrap());
+        facts.signing_time = Some("2023-12-31T05:00:00Z".parse().unwrap());
+        assert_eq!(facts.certificate_valid_at_signing(), Some(true));
+        facts.signing_time = Some("2023-12-31T08:00:00Z".parse().unwrap());
+        assert_eq!(facts.certificate_valid_at_signing(), Some(false));
+        facts.signing_time = None;
+        assert_eq!(facts.certificate_valid_at_signing(), None);
+    }
+}

@@ -1,0 +1,243 @@
+//! Integrity, validity and trust of one signature's CMS, filling [`SignatureFacts`].
+
+use super::cert::Certificate;
+use super::cms::{self, SignedData, SignerId};
+use super::crypto::{self, DigestAlgorithm, Failure};
+use super::revocation::{self, RevocationData};
+use super::{SignatureFacts, SignatureKind, SignatureProblem, TimeSource, TrustStore};
+
+/// What checking a signer info against its content gave.
+struct SignerCheck {
+    certificate: Option<Certificate>,
+    intact: bool,
+    valid: bool,
+}
+
+/// What a signature is judged against besides its own bytes.
+pub(super) struct Context<'a> {
+    pub trust: &'a TrustStore,
+    /// The signature dictionary's `/M`: the signing time when nothing signed says otherwise.
+    pub claimed_time: Option<jiff::Timestamp>,
+    /// The document's DSS revocation data.
+    pub revocation: &'a RevocationData,
+}
+
+pub(super) fn signature(facts: &mut SignatureFacts, slices: &[&[u8]], contents: &[u8], context: &Context) {
+    let subfilter = facts.subfilter.clone().unwrap_or_default();
+    if subfilter == "adbe.x509.rsa_sha1" {
+        facts.problems.push(SignatureProblem::UnsupportedSubfilter(subfilter));
+        return;
+    }
+    let signed_data = match cms::parse(contents) {
+        Ok(signed_data) => signed_data,
+        Err(error) => {
+            facts.problems.push(SignatureProblem::NotCms(error.to_string()));
+            return;
+        }
+    };
+    if signed_data.extra_signers > 0 {
+        facts.problems.push(SignatureProblem::SeveralSignerInfos(signed_data.extra_signers + 1));
+    }
+    let certificates: Vec<Certificate> =
+        signed_data.certificates.iter().filter_map(|raw| Certificate::parse(raw)).collect();
+    let check = if facts.kind == SignatureKind::DocumentTimestamp {
+        document_timestamp(facts, &signed_data, &certificates, slices)
+    } else if subfilter == "adbe.pkcs7.sha1" {
+        // The SHA-1 of the signed bytes is the encapsulated content; that content is what is signed.
+        let Some(encapsulated) = signed_data.encapsulated.as_deref() else {
+            facts.problems.push(SignatureProblem::EncapsulatedDigestMismatch);
+            return;
+        };
+        let mut check = check_signer(facts, &signed_data, &certificates, &[encapsulated]);
+        if DigestAlgorithm::Sha1.digest(slices) != encapsulated {
+            facts.problems.push(SignatureProblem::EncapsulatedDigestMismatch);
+            check.intact = false;
+        }
+        check
+    } else {
+        let check = check_signer(facts, &signed_data, &certificates, slices);
+        if check.valid {
+            signature_timestamp(facts, &signed_data, context.trust);
+        }
+        check
+    };
+    facts.intact = check.intact;
+    facts.valid = check.valid;
+    if facts.signing_time.is_none() {
+        if let Some(time) =
+            signed_data.signer.signed_attribute(cms::ATTR_SIGNING_TIME).and_then(|v| super::der::time(v))
+        {
+            facts.signing_time = Some(time);
+            facts.signing_time_source = Some(TimeSource::SignedAttribute);
+        } else if let Some(time) = context.claimed_time {
+            facts.signing_time = Some(time);
+            facts.signing_time_source = Some(TimeSource::M);
+        }
+    }
+    let Some(signer) = check.certificate else { return };
+    facts.signer = Some(signer.subject.clone());
+    facts.signer_name = Some(signer.common_name());
+    facts.signer_organization = signer.organization();
+    facts.issuer = Some(signer.issuer.clone());
+    facts.serial = Some(signer.serial_hex());
+    facts.certificate_not_before = Some(signer.not_before);
+    facts.certificate_not_after = Some(signer.not_after);
+    facts.key_algorithm = Some(signer.key.name());
+    facts.key_bits = signer.key.bits();
+    // Path validation at the signing time (pyHanko validates at "now" unless told otherwise; the
+    // council's question is whether the certificate was good when the document was signed).
+    let time = facts.signing_time.unwrap_or_else(jiff::Timestamp::now);
+    let path = context.trust.validate(&signer, &certificates, time);
+    facts.trust_path = path.path;
+    let revoked = path.issuer.as_ref().and_then(|issuer| {
+        let mut data = context.revocation.clone();
+        revocation::add_from_cms(&mut data, &signed_data);
+        revocation::check(&signer, issuer, &data)
+    });
+    // A clock other than a timestamp token may be 7 hours late (Vietnam time written as UTC).
+    let grace = match facts.signing_time_source {
+        Some(TimeSource::Timestamp) => jiff::SignedDuration::ZERO,
+        _ => jiff::SignedDuration::from_hours(7),
+    };
+    let revoked = revoked.filter(|r| r.at <= time - grace);
+    if let Some(revoked) = &revoked {
+        facts.problems.push(SignatureProblem::Revoked { at: revoked.at, source: revoked.source.to_string() });
+    }
+    match path.problem {
+        None => {
+            facts.trusted =
+                facts.intact && facts.valid && facts.certificate_valid_at_signing() != Some(false) && revoked.is_none()
+        }
+        Some(problem) => facts.problems.push(SignatureProblem::Untrusted(problem)),
+    }
+}
+
+/// The signer's certificate, and whether the message digest and the signature hold for `content`.
+fn check_signer(
+    facts: &mut SignatureFacts,
+    signed_data: &SignedData,
+    certificates: &[Certificate],
+    content: &[&[u8]],
+) -> SignerCheck {
+    let signer = &signed_data.signer;
+    let digest = signer.digest();
+    facts.digest_algorithm = Some(digest.map_or_else(|| signer.digest_algorithm.oid.clone(), |d| d.name().to_string()));
+    facts.signature_algorithm = Some(crypto::algorithm_name(&signer.signature_algorithm.oid));
+    let certificate = certificates
+        .iter()
+        .find(|cert| match &signer.id {
+            SignerId::IssuerSerial { issuer, serial } => cert.issuer_raw == *issuer && cert.serial == *serial,
+            SignerId::KeyId(id) => cert.subject_key_id.as_ref() == Some(id),
+        })
+        .cloned();
+    let Some(digest) = digest else {
+        facts.problems.push(SignatureProblem::Unsupported(format!("digest {}", signer.digest_algorithm.oid)));
+        return SignerCheck { certificate, intact: false, valid: false };
+    };
+    let (intact, message): (bool, Vec<&[u8]>) = match &signer.signed_attributes_der {
+        Some(attributes) => {
+            let intact = match signer.signed_attribute(cms::ATTR_MESSAGE_DIGEST).map(|v| v.octets()) {
+                Some(Ok(expected)) => {
+                    let ok = *expected == *digest.digest(content);
+                    if !ok {
+                        facts.problems.push(SignatureProblem::DigestMismatch);
+                    }
+                    ok
+                }
+                _ => {
+                    facts.problems.push(SignatureProblem::NoMessageDigest);
+                    false
+                }
+            };
+            (intact, vec![attributes.as_slice()])
+        }
+        // No signed attributes: the signature is over the content itself; intact means it verifies.
+        None => (true, content.to_vec()),
+    };
+    let Some(cert) = &certificate else {
+        facts.problems.push(SignatureProblem::NoSignerCertificate);
+        return SignerCheck { certificate, intact: intact && signer.signed_attributes_der.is_some(), valid: false };
+    };
+    let verdict = crypto::verify(&cert.key, &signer.signature_algorithm, Some(digest), &message, &signer.signature);
+    let valid = match verdict {
+        Ok(()) => true,
+        Err(Failure::Invalid(why)) => {
+            facts.problems.push(SignatureProblem::SignatureFailure(why));
+            false
+        }
+        Err(Failure::Unsupported(what)) => {
+            facts.problems.push(SignatureProblem::Unsupported(what));
+            false
+        }
+    };
+    let intact = if signer.signed_attributes_der.is_some() { intact } else { valid };
+    SignerCheck { certificate, intact, valid }
+}
+
+/// A `/DocTimeStamp`: the token's imprint must be the digest of the signed bytes.
+fn document_timestamp(
+    facts: &mut SignatureFacts,
+    signed_data: &SignedData,
+    certificates: &[Certificate],
+    slices: &[&[u8]],
+) -> SignerCheck {
+    let Some(encapsulated) = signed_data.encapsulated.as_deref() else {
+        facts.problems.push(SignatureProblem::NotCms("timestamp token without TSTInfo".into()));
+        return SignerCheck { certificate: None, intact: false, valid: false };
+    };
+    let mut check = check_signer(facts, signed_data, certificates, &[encapsulated]);
+    match cms::tst_info(encapsulated) {
+        Ok(info) => {
+            let imprint_ok = info.imprint_algorithm.is_some_and(|alg| alg.digest(slices) == info.imprint);
+            if !imprint_ok {
+                facts.problems.push(SignatureProblem::DigestMismatch);
+            }
+            check.intact &= imprint_ok;
+            if let Some(time) = info.time {
+                facts.signing_time = Some(time);
+                facts.signing_time_source = Some(TimeSource::Timestamp);
+            }
+        }
+        Err(error) => {
+            facts.problems.push(SignatureProblem::NotCms(error.to_string()));
+            check.intact = false;
+        }
+    }
+    check
+}
+
+/// A signature timestamp token (unsigned attribute): its time becomes the signing time when its
+/// imprint matches this signature value and the TSA's signature holds.
+fn signature_timestamp(facts: &mut SignatureFacts, signed_data: &SignedData, trust: &TrustStore) {
+    let Some(token) = signed_data.signer.unsigned_attribute(cms::ATTR_TIMESTAMP_TOKEN) else { return };
+    let verdict = (|| -> Result<jiff::Timestamp, String> {
+        let token = cms::parse(token.raw).map_err(|e| e.to_string())?;
+        let encapsulated = token.encapsulated.as_deref().ok_or("no TSTInfo")?;
+        let info = cms::tst_info(encapsulated).map_err(|e| e.to_string())?;
+        let algorithm = info.imprint_algorithm.ok_or("unsupported imprint algorithm")?;
+        if algorithm.digest(&[&signed_data.signer.signature]) != info.imprint {
+            return Err("the token's imprint is not this signature's".into());
+        }
+        let certificates: Vec<Certificate> =
+            token.certificates.iter().filter_map(|raw| Certificate::parse(raw)).collect();
+        let mut scratch = SignatureFacts::new(None, SignatureKind::DocumentTimestamp, None);
+        let check = check_signer(&mut scratch, &token, &certificates, &[encapsulated]);
+        if !(check.intact && check.valid) {
+            return Err(format!("{:?}", scratch.problems));
+        }
+        let time = info.time.ok_or("no time in the token")?;
+        // An unsigned attribute can be swapped after signing: only a trusted authority's clock counts.
+        let authority = check.certificate.ok_or("no timestamp authority certificate")?;
+        if trust.validate(&authority, &certificates, time).problem.is_some() {
+            return Err(format!("the timestamp authority \"{}\" is not trusted", authority.subject));
+        }
+        Ok(time)
+    })();
+    match verdict {
+        Ok(time) => {
+            facts.signing_time = Some(time);
+            facts.signing_time_source = Some(TimeSource::Timestamp);
+        }
+        Err(why) => facts.problems.push(SignatureProblem::TimestampInvalid(why)),
+    }
+}

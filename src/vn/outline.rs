@@ -1,0 +1,251 @@
+//! The outline of an administrative document: Phần, Mục (I, II… or 1, 2…), Khoản (1, 2…), Điểm
+//! (a, b, c, d, đ, e… in Vietnamese letter order) and numbered items (`2.1.`, `2.3.1.`), each with
+//! the page it starts on. Read from line starts only: a number inside a sentence is not a heading.
+
+use serde::Serialize;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Phan,
+    Muc,
+    Khoan,
+    Diem,
+    /// A numbered item `2.1`, `2.3.1` (cited as "Mục 2.1" or "tại 2.1").
+    Item,
+}
+
+impl Level {
+    pub fn word(self) -> &'static str {
+        match self {
+            Level::Phan => "Phần",
+            Level::Muc => "Mục",
+            Level::Khoan => "Khoản",
+            Level::Diem => "Điểm",
+            Level::Item => "Mục",
+        }
+    }
+}
+
+/// A level and its label: `(Khoản, "2")`.
+pub type Place = (Level, String);
+
+/// One heading: where it sits (its ancestors' labels and its own), and its page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: Level,
+    pub label: String,
+    /// Labels of the enclosing Phần / Mục / Khoản, outermost first.
+    pub within: Vec<(Level, String)>,
+    pub page: u32,
+}
+
+/// The headings of a document in reading order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Outline {
+    pub headings: Vec<Heading>,
+}
+
+/// Vietnamese letter order for Điểm: a b c d đ e g h i k l m n o p q r s t u v x y (no f, j, w, z).
+pub const DIEM_LETTERS: &[&str] = &[
+    "a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "x", "y",
+];
+
+static HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)^\s*(?:
+            (?i:phần)\s+(?P<phan>[IVXLC]+|\d{1,2})\b\.?
+          | (?i:mục)\s+(?P<muc_word>[IVXLC]+|\d{1,2})\b\.?
+          | (?P<roman>[IVXLC]{1,6})[.)]\s
+          | (?P<item>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s
+          | (?P<khoan>\d{1,2})[.)]\s
+          | (?P<diem>[a-zđ])\)\s
+        )",
+    )
+    .unwrap()
+});
+
+/// Builds an outline page by page (the facts step reads each page once).
+#[derive(Debug, Default)]
+pub struct OutlineBuilder {
+    outline: Outline,
+    phan: Option<String>,
+    muc: Option<String>,
+    khoan: Option<String>,
+}
+
+/// Headings kept per document: a bound for pathological text.
+const MAX_HEADINGS: usize = 5_000;
+
+impl OutlineBuilder {
+    pub fn finish(self) -> Outline {
+        self.outline
+    }
+
+    pub fn add_page(&mut self, page: u32, text: &str) {
+        let OutlineBuilder { outline, phan, muc, khoan } = self;
+        {
+            for line in text.lines() {
+                if outline.headings.len() >= MAX_HEADINGS {
+                    return;
+                }
+                let Some(caps) = HEADING.captures(line) else { continue };
+                let (level, label) = if let Some(m) = caps.name("phan") {
+                    (Level::Phan, m.as_str())
+                } else if let Some(m) = caps.name("muc_word").or_else(|| caps.name("roman")) {
+                    (Level::Muc, m.as_str())
+                } else if let Some(m) = caps.name("item") {
+                    (Level::Item, m.as_str())
+                } else if let Some(m) = caps.name("khoan") {
+                    (Level::Khoan, m.as_str())
+                } else if let Some(m) = caps.name("diem") {
+                    (Level::Diem, m.as_str())
+                } else {
+                    continue;
+                };
+                let label = label.trim_start_matches('0').to_string();
+                let label = if label.is_empty() { "0".to_string() } else { label };
+                let mut within = Vec::new();
+                match level {
+                    Level::Phan => {
+                        *phan = Some(label.clone());
+                        *muc = None;
+                        *khoan = None;
+                    }
+                    Level::Muc => {
+                        within.extend(phan.iter().map(|p| (Level::Phan, p.clone())));
+                        *muc = Some(label.clone());
+                        *khoan = None;
+                    }
+                    Level::Khoan => {
+                        within.extend(phan.iter().map(|p| (Level::Phan, p.clone())));
+                        within.extend(muc.iter().map(|m| (Level::Muc, m.clone())));
+                        *khoan = Some(label.clone());
+                    }
+                    Level::Diem => {
+                        within.extend(phan.iter().map(|p| (Level::Phan, p.clone())));
+                        within.extend(muc.iter().map(|m| (Level::Muc, m.clone())));
+                        within.extend(khoan.iter().map(|k| (Level::Khoan, k.clone())));
+                    }
+                    Level::Item => {
+                        within.extend(phan.iter().map(|p| (Level::Phan, p.clone())));
+                        within.extend(muc.iter().map(|m| (Level::Muc, m.clone())));
+                    }
+                }
+                outline.headings.push(Heading { level, label, within, page });
+            }
+        }
+    }
+}
+
+impl Outline {
+    /// Builds the outline from pages of text (`(page number, text)`, in order).
+    pub fn from_pages<'a>(pages: impl IntoIterator<Item = (u32, &'a str)>) -> Outline {
+        let mut builder = OutlineBuilder::default();
+        for (page, text) in pages {
+            builder.add_page(page, text);
+        }
+        builder.finish()
+    }
+
+    /// Headings of `level` whose enclosing labels include all of `within` (any that are given).
+    pub fn find(&self, level: Level, label: &str, within: &[(Level, String)]) -> Option<&Heading> {
+        self.headings.iter().find(|h| {
+            (same_level(h.level, level) || loosely_same(h, level))
+                && same_label(&h.label, label)
+                && within.iter().all(|(l, v)| h.within.iter().any(|(hl, hv)| hl == l && same_label(hv, v)))
+        })
+    }
+
+    /// The labels present at `level` inside `within`, for messages ("Mục I có Khoản 1–7").
+    pub fn labels(&self, level: Level, within: &[(Level, String)]) -> Vec<String> {
+        let mut labels: Vec<String> = Vec::new();
+        for heading in &self.headings {
+            let inside = within.iter().all(|(l, v)| heading.within.iter().any(|(hl, hv)| hl == l && same_label(hv, v)));
+            if same_level(heading.level, level) && inside && !labels.contains(&heading.label) {
+                labels.push(heading.label.clone());
+            }
+        }
+        labels
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.headings.is_empty()
+    }
+
+    /// Compact paths for reports: `I`, `I.2`, `I.2.a`, `2.1`.
+    pub fn paths(&self) -> Vec<String> {
+        self.headings
+            .iter()
+            .map(|h| {
+                let mut parts: Vec<&str> = h.within.iter().map(|(_, v)| v.as_str()).collect();
+                parts.push(&h.label);
+                parts.join(".")
+            })
+            .collect()
+    }
+}
+
+/// "Mục 2.1" names an item; "Mục 2" names a Mục or, in documents numbered 1, 2…, nothing else.
+fn same_level(found: Level, wanted: Level) -> bool {
+    found == wanted || matches!((found, wanted), (Level::Item, Level::Muc) | (Level::Muc, Level::Item))
+}
+
+/// Documents number their top level differently: a citation's "Mục 1" may be a top-level `1.`
+/// (read as a Khoản with no Mục above it), and "Mục II" / "Phần II" name the same Roman division.
+fn loosely_same(heading: &Heading, wanted: Level) -> bool {
+    match (wanted, heading.level) {
+        (Level::Muc, Level::Khoan) => heading.within.iter().all(|(l, _)| *l != Level::Muc),
+        (Level::Muc, Level::Phan) | (Level::Phan, Level::Muc) => true,
+        _ => false,
+    }
+}
+
+fn same_label(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REPORT: &str = "BÁO CÁO\nKết quả năm 2023\nI. KẾT QUẢ ĐẠT ĐƯỢC\n1. Công tác chỉ đạo\na) Ban hành kế hoạch\nb) Kiểm tra\nđ) Tuyên truyền\n2. Cải cách thể chế\nTrong năm 2023 có 12 văn bản.\nII. TỒN TẠI\n1. Hạn chế\n2.1. Nguyên nhân\nIII. PHƯƠNG HƯỚNG";
+
+    #[test]
+    fn headings_nest_under_their_mục_and_khoản() {
+        let outline = Outline::from_pages([(1, REPORT)]);
+        assert_eq!(outline.paths(), ["I", "I.1", "I.1.a", "I.1.b", "I.1.đ", "I.2", "II", "II.1", "II.2.1", "III"]);
+        let within = [(Level::Muc, "I".to_string()), (Level::Khoan, "1".to_string())];
+        assert!(outline.find(Level::Diem, "đ", &within).is_some());
+        assert!(outline.find(Level::Diem, "c", &within).is_none());
+        assert_eq!(outline.labels(Level::Khoan, &[(Level::Muc, "I".into())]), ["1", "2"]);
+        assert!(outline.find(Level::Muc, "2.1", &[]).is_some(), "Mục 2.1 names an item");
+        let arabic = Outline::from_pages([(1, "1. MỤC ĐÍCH\na) Một\n2. YÊU CẦU")]);
+        assert!(arabic.find(Level::Muc, "2", &[]).is_some(), "a top-level 2. is what \"Mục 2\" cites");
+        assert!(outline.find(Level::Phan, "II", &[]).is_some(), "Phần II of a document divided in Mục");
+    }
+
+    #[test]
+    fn numbers_inside_sentences_are_not_headings() {
+        let text = "Năm 2023 đạt 3.368/3.392 văn bản.\n12/12 dự thảo được thẩm định.\nngày 13/11/2023 của UBND";
+        assert!(Outline::from_pages([(1, text)]).is_empty());
+    }
+
+    #[test]
+    fn pages_and_parts_are_kept() {
+        let outline = Outline::from_pages([(1, "PHẦN I\nI. Mục một"), (2, "1. Khoản một\nPhần II\nI. Khác")]);
+        assert_eq!(outline.paths(), ["I", "I.I", "I.I.1", "II", "II.I"]);
+        assert_eq!(outline.headings[2].page, 2);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(text in "\\PC{0,400}") {
+            let outline = Outline::from_pages([(1, text.as_str())]);
+            let _ = outline.paths();
+        }
+    }
+}
