@@ -128,7 +128,7 @@ fn the_real_vietnamese_sha1_signature_verifies_and_is_flagged_weak() {
 }
 
 /// Revocation data carried in the signature (adbe-revocationInfoArchival): a CRL or an OCSP response
-/// signed by the issuing CA. Revoked before signing is KC104; revoked after signing is not.
+/// signed by the issuing CA or its delegated responder. Revoked before signing is KC104; revoked after signing is not.
 #[test]
 fn embedded_revocation_data_is_used() {
     let trust = store("trust-revocation");
@@ -147,6 +147,13 @@ fn embedded_revocation_data_is_used() {
     let (sig, _) = only_signature("revoked-after-signing-crl.pdf", &trust);
     assert!(sig.trusted, "revoked a month after it signed: {:?}", sig.problems);
     assert_eq!(revoked(&sig), None);
+    // A responder the CA delegated to (id-kp-OCSPSigning) speaks for it; any other certificate of
+    // that CA does not (RFC 6960 §4.2.2.2), as pyHanko also decides (expected-revocation.json).
+    let (sig, _) = only_signature("revoked-ocsp-delegated.pdf", &trust);
+    assert_eq!(revoked(&sig), Some(("2024-05-01T00:00:00Z".into(), "OCSP".into())));
+    let (sig, _) = only_signature("ocsp-responder-without-eku.pdf", &trust);
+    assert!(sig.intact && sig.valid && sig.trusted, "{:?}", sig.problems);
+    assert_eq!(revoked(&sig), None, "an unauthorised responder's answer is not evidence");
 
     let report = signature_audit("revoked-crl.pdf", "trust-revocation");
     let finding = &report["findings"][0];

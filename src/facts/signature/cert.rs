@@ -5,7 +5,7 @@
 use super::crypto::{self, Algorithm, PublicKey};
 use super::der;
 use jiff::Timestamp;
-use x509_parser::prelude::{FromDer, ParsedExtension, X509Certificate};
+use x509_parser::prelude::{FromDer, ParsedExtension, X509Certificate, X509Name};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Certificate {
@@ -25,6 +25,8 @@ pub struct Certificate {
     pub basic_constraints: Option<(bool, Option<u32>)>,
     /// keyUsage absent, or present with keyCertSign.
     pub may_sign_certificates: bool,
+    /// extendedKeyUsage carries id-kp-OCSPSigning: the issuer delegated its OCSP answers to this key.
+    pub may_sign_ocsp_responses: bool,
     pub subject_key_id: Option<Vec<u8>>,
     pub authority_key_id: Option<Vec<u8>>,
 }
@@ -74,6 +76,7 @@ impl Certificate {
                 Ok(Some(usage)) => usage.value.key_cert_sign(),
                 _ => true,
             },
+            may_sign_ocsp_responses: matches!(cert.extended_key_usage(), Ok(Some(usage)) if usage.value.ocsp_signing),
             subject_key_id,
             authority_key_id,
             tbs: tbs.raw.to_vec(),
@@ -141,6 +144,11 @@ impl Certificate {
     pub fn signature_algorithm_name(&self) -> String {
         crypto::algorithm_name(&self.signature_algorithm.oid)
     }
+}
+
+/// A DER-encoded Name as text, in the form `Certificate::subject` and `issuer` use.
+pub fn name_text(raw: &[u8]) -> Option<String> {
+    X509Name::from_der(raw).ok().map(|(_, name)| name.to_string())
 }
 
 #[cfg(test)]

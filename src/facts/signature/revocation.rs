@@ -132,7 +132,11 @@ fn basic_revocation(cert: &Certificate, issuer: &Certificate, bytes: &[u8]) -> O
         .unwrap_or_default();
     let trusted_signature = signed_by(tbs, algorithm, signature, issuer)
         || responders.iter().any(|responder| {
-            responder.verify_signed_by(issuer).is_ok() && signed_by(tbs, algorithm, signature, responder)
+            // RFC 6960 §4.2.2.2: a delegated responder must carry id-kp-OCSPSigning, otherwise any
+            // certificate of the same CA could declare its neighbours revoked.
+            responder.may_sign_ocsp_responses
+                && responder.verify_signed_by(issuer).is_ok()
+                && signed_by(tbs, algorithm, signature, responder)
         });
     if !trusted_signature {
         return None;

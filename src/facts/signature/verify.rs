@@ -1,6 +1,6 @@
 //! Integrity, validity and trust of one signature's CMS, filling [`SignatureFacts`].
 
-use super::cert::Certificate;
+use super::cert::{self, Certificate};
 use super::cms::{self, SignedData, SignerId};
 use super::crypto::{self, DigestAlgorithm, Failure};
 use super::revocation::{self, RevocationData};
@@ -112,6 +112,21 @@ pub(super) fn signature(facts: &mut SignatureFacts, slices: &[&[u8]], contents: 
     }
 }
 
+/// The certificate a SignerIdentifier names. Issuer names are compared byte for byte first, then as
+/// text: some signing tools re-encode the issuer (PrintableString ↔ UTF8String) in the SignerInfo.
+fn find_signer_certificate<'a>(id: &SignerId, certificates: &'a [Certificate]) -> Option<&'a Certificate> {
+    match id {
+        SignerId::IssuerSerial { issuer, serial } => {
+            let same_serial = || certificates.iter().filter(|cert| cert.serial == *serial);
+            same_serial().find(|cert| cert.issuer_raw == *issuer).or_else(|| {
+                let issuer_text = cert::name_text(issuer)?;
+                same_serial().find(|cert| cert.issuer == issuer_text)
+            })
+        }
+        SignerId::KeyId(id) => certificates.iter().find(|cert| cert.subject_key_id.as_ref() == Some(id)),
+    }
+}
+
 /// The signer's certificate, and whether the message digest and the signature hold for `content`.
 fn check_signer(
     facts: &mut SignatureFacts,
@@ -123,13 +138,7 @@ fn check_signer(
     let digest = signer.digest();
     facts.digest_algorithm = Some(digest.map_or_else(|| signer.digest_algorithm.oid.clone(), |d| d.name().to_string()));
     facts.signature_algorithm = Some(crypto::algorithm_name(&signer.signature_algorithm.oid));
-    let certificate = certificates
-        .iter()
-        .find(|cert| match &signer.id {
-            SignerId::IssuerSerial { issuer, serial } => cert.issuer_raw == *issuer && cert.serial == *serial,
-            SignerId::KeyId(id) => cert.subject_key_id.as_ref() == Some(id),
-        })
-        .cloned();
+    let certificate = find_signer_certificate(&signer.id, certificates).cloned();
     let Some(digest) = digest else {
         facts.problems.push(SignatureProblem::Unsupported(format!("digest {}", signer.digest_algorithm.oid)));
         return SignerCheck { certificate, intact: false, valid: false };
@@ -239,5 +248,36 @@ fn signature_timestamp(facts: &mut SignatureFacts, signed_data: &SignedData, tru
             facts.signing_time_source = Some(TimeSource::Timestamp);
         }
         Err(why) => facts.problems.push(SignatureProblem::TimestampInvalid(why)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo_ca() -> Certificate {
+        let pem = include_bytes!("../../../fixtures/trust/test-government-ca.pem");
+        Certificate::parse_file(pem).pop().expect("demo CA certificate")
+    }
+
+    #[test]
+    fn signer_found_when_the_issuer_name_is_re_encoded() {
+        let cert = demo_ca();
+        // The same issuer with `O=` re-tagged from UTF8String (0x0c) to PrintableString (0x13).
+        let organization = b"Test Government PKI";
+        let at = cert.issuer_raw.windows(organization.len()).position(|w| w == organization).unwrap();
+        let mut re_encoded = cert.issuer_raw.clone();
+        assert_eq!(re_encoded[at - 2], 0x0c);
+        re_encoded[at - 2] = 0x13;
+        let certificates = [cert.clone()];
+        let found = |issuer: &[u8], serial: &[u8]| {
+            let id = SignerId::IssuerSerial { issuer, serial: serial.to_vec() };
+            find_signer_certificate(&id, &certificates).is_some()
+        };
+        assert!(found(&cert.issuer_raw, &cert.serial));
+        assert!(found(&re_encoded, &cert.serial));
+        assert!(!found(&re_encoded, &[0x7f]), "the serial must still match");
+        let other_issuer = cert.subject_raw.clone();
+        assert!(!found(&other_issuer, &cert.serial), "another issuer's name must not match");
     }
 }
