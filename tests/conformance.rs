@@ -3,7 +3,8 @@
 //! Required in CI (`CI=true`): a missing corpus or generator fails there instead of skipping.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// The codes this version checks: signatures, number, date, explanations, score/evidence and files.
 const SPINE_CODES: &str = "KC1,KC2,KC3,KC4,KC5,KC6";
@@ -95,25 +96,52 @@ fn synthetic_mini_is_scored_exactly() {
 fn a_fresh_generated_corpus_scores_at_least_098() {
     let Some(shared) = shared() else { return };
     let ready = Command::new("python3")
-        .args(["-c", "import pyhanko, reportlab, openpyxl, docx"])
+        .args(["-c", "import pyhanko, reportlab, openpyxl, docx, PIL"])
         .status()
-        .is_ok_and(|s| s.success());
+        .is_ok_and(|s| s.success())
+        && Command::new("pdftoppm").arg("-v").output().is_ok_and(|o| o.status.success());
     if !ready {
-        required_or_skip("the generator's Python packages are not installed (see ../shared/tools/README.md)");
+        required_or_skip(
+            "the generator's Python packages or pdftoppm are not installed (see ../shared/tools/README.md)",
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
-    let generated = Command::new("python3")
+    let mut generator = Command::new("python3");
+    generator
         .arg(shared.join("tools/gen_corpus.py"))
         .args(["--units", "10", "--seed", "5", "--jobs", "2", "--out"])
-        .arg(&corpus)
-        .output()
-        .unwrap();
-    assert!(generated.status.success(), "gen_corpus.py failed: {}", String::from_utf8_lossy(&generated.stderr));
+        .arg(&corpus);
+    run_bounded(generator, dir.path(), Duration::from_secs(15 * 60));
     let report_path = dir.path().join("report.json");
     let report = check_corpus(&corpus, &report_path);
     assert_eq!(report["summary"]["units"], 10);
     assert_nothing_lost(&corpus, &report);
     score(&shared, &corpus, &report_path, "0.98");
+}
+
+/// Runs a helper program to completion or kills it at `limit`: a worker of the generator's process
+/// pool that dies leaves the pool waiting forever, and a hung test would eat CI's whole budget.
+fn run_bounded(mut command: Command, scratch: &Path, limit: Duration) {
+    let log_path = scratch.join("helper.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut child = command.stdin(Stdio::null()).stdout(log.try_clone().unwrap()).stderr(log).spawn().unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "{command:?} still running after {limit:?}: {}",
+                std::fs::read_to_string(&log_path).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+    assert!(status.success(), "{command:?} failed ({status}): {log}");
 }
