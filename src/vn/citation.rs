@@ -2,7 +2,7 @@
 //! document (type, `số` number, `ngày` date). Words such as "mục tiêu", "phần mềm", "khoản kinh
 //! phí" or "điểm tự chấm" are not places: a place needs a label right after the word.
 
-use super::outline::{Level, Place};
+use super::outline::{ordinal_as_roman, Level, Place};
 use jiff::civil::Date;
 use regex::Regex;
 use serde::Serialize;
@@ -49,7 +49,8 @@ static PLACE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?x)
         (?P<word>(?i:điểm|khoản|mục|phần))\s+
         (?P<label>
-            \d{1,2}(?:\.\d{1,2}){1,3}       # numbered item 2.1, 2.3.1
+            (?i:thứ)\s+\p{L}+                # Phần thứ hai
+          | \d{1,2}(?:\.\d{1,2}){1,3}       # numbered item 2.1, 2.3.1
           | [IVXLC]{1,6}(?:\b|$)            # Roman (upper case only: 'mục tiêu' stays prose)
           | \d{1,2}(?:\b|$)
           | [a-zđ](?:[^\p{L}\p{N}]|$)       # a single letter for Điểm
@@ -102,6 +103,15 @@ pub fn parse(explanation: &str) -> (Vec<Citation>, Vec<DocumentRef>) {
             _ => Level::Phan,
         };
         let label = caps["label"].trim_end_matches(|c: char| !c.is_alphanumeric()).to_string();
+        let label = match label.split_whitespace().collect::<Vec<_>>().as_slice() {
+            [ordinal_word, ordinal] if super::text::fold(ordinal_word) == "thu" => {
+                match ordinal_as_roman(ordinal).filter(|_| matches!(level, Level::Phan | Level::Muc)) {
+                    Some(roman) => roman.to_string(),
+                    None => continue, // "phần thứ yếu", "điểm thứ hai" are prose
+                }
+            }
+            _ => label,
+        };
         if level == Level::Diem && label.chars().all(|c| c.is_ascii_digit()) {
             continue; // "điểm 1,5" is a score
         }
@@ -195,6 +205,8 @@ mod tests {
         assert_eq!(places("(Khoản 3, Phần II)")[0], [(Level::Khoan, "3".into()), (Level::Phan, "II".into())]);
         assert_eq!(places("tại Mục 2.1 Kế hoạch")[0], [(Level::Muc, "2.1".into())]);
         assert_eq!(places("Điểm đ Khoản 3 Mục I")[0][0], (Level::Diem, "đ".into()));
+        assert_eq!(places("tại Khoản 2, Phần thứ hai")[0], [(Level::Khoan, "2".into()), (Level::Phan, "II".into())]);
+        assert!(places("một phần thứ yếu của công việc; điểm thứ hai là").is_empty());
     }
 
     #[test]

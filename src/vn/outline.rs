@@ -54,19 +54,57 @@ pub const DIEM_LETTERS: &[&str] = &[
     "a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "x", "y",
 ];
 
+/// A marker ends with `.`, `)` or `-` and then a space or the line's end: a heading split over two
+/// lines (`I.` / `KẾT QUẢ`) and a numbered cell of a table keep the marker alone on its line.
 static HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)^\s*(?:
-            (?i:phần)\s+(?P<phan>[IVXLC]+|\d{1,2})\b\.?
-          | (?i:mục)\s+(?P<muc_word>[IVXLC]+|\d{1,2})\b\.?
-          | (?P<roman>[IVXLC]{1,6})[.)]\s
-          | (?P<item>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s
-          | (?P<khoan>\d{1,2})[.)]\s
-          | (?P<diem>[a-zđ])\)\s
+            (?i:phần)\s+(?:(?i:thứ)\s+(?P<phan_ordinal>\p{L}+)|(?P<phan>[IVXLC]+|\d{1,2})\b)[.:]?
+          | (?i:mục)\s+(?P<muc_word>[IVXLC]+|\d{1,2})\b[.:]?
+          | (?P<roman>[IVXLC]{1,6})(?:[.)]|\s?-)(?:\s|$)
+          | (?P<item>\d{1,2}(?:\.\d{1,2}){1,3})(?:\.|\s?-)?(?:\s|$)
+          | (?P<khoan>\d{1,2})(?:[.)]|\s?-)(?:\s|$)
+          | (?P<diem>[a-zđ])\)(?:\s|$)
         )",
     )
     .unwrap()
 });
+
+/// `Phần thứ hai` is Phần II: ordinals as Roman numerals, the form citations mostly use.
+pub fn ordinal_as_roman(word: &str) -> Option<&'static str> {
+    const ORDINALS: &[(&str, &str)] = &[
+        ("nhất", "I"),
+        ("hai", "II"),
+        ("ba", "III"),
+        ("tư", "IV"),
+        ("bốn", "IV"),
+        ("năm", "V"),
+        ("sáu", "VI"),
+        ("bảy", "VII"),
+        ("tám", "VIII"),
+        ("chín", "IX"),
+        ("mười", "X"),
+    ];
+    let word = word.to_lowercase();
+    ORDINALS.iter().find(|(ordinal, _)| *ordinal == word).map(|(_, roman)| *roman)
+}
+
+/// Lines of a page with a lone `PHẦN` / `MỤC` joined to the label on the next line.
+fn logical_lines(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut pending_word: Option<&str> = None;
+    for line in text.lines() {
+        match pending_word.take() {
+            Some(word) => lines.push(format!("{word} {}", line.trim())),
+            None if matches!(super::text::fold(line.trim()).as_str(), "phan" | "muc") => {
+                pending_word = Some(line.trim())
+            }
+            None => lines.push(line.to_string()),
+        }
+    }
+    lines.extend(pending_word.map(str::to_string));
+    lines
+}
 
 /// Builds an outline page by page (the facts step reads each page once).
 #[derive(Debug, Default)]
@@ -88,13 +126,16 @@ impl OutlineBuilder {
     pub fn add_page(&mut self, page: u32, text: &str) {
         let OutlineBuilder { outline, phan, muc, khoan } = self;
         {
-            for line in text.lines() {
+            for line in logical_lines(text) {
                 if outline.headings.len() >= MAX_HEADINGS {
                     return;
                 }
-                let Some(caps) = HEADING.captures(line) else { continue };
+                let Some(caps) = HEADING.captures(&line) else { continue };
                 let (level, label) = if let Some(m) = caps.name("phan") {
                     (Level::Phan, m.as_str())
+                } else if let Some(m) = caps.name("phan_ordinal") {
+                    let Some(roman) = ordinal_as_roman(m.as_str()) else { continue };
+                    (Level::Phan, roman)
                 } else if let Some(m) = caps.name("muc_word").or_else(|| caps.name("roman")) {
                     (Level::Muc, m.as_str())
                 } else if let Some(m) = caps.name("item") {
@@ -239,6 +280,28 @@ mod tests {
         let outline = Outline::from_pages([(1, "PHẦN I\nI. Mục một"), (2, "1. Khoản một\nPhần II\nI. Khác")]);
         assert_eq!(outline.paths(), ["I", "I.I", "I.I.1", "II", "II.I"]);
         assert_eq!(outline.headings[2].page, 2);
+    }
+
+    #[test]
+    fn real_layout_variants() {
+        // A heading split over two lines, dashes for dots, a lone "PHẦN" above its label, an
+        // ordinal Phần, and numbered cells of a table (the marker alone on its line).
+        let page =
+            "PHẦN THỨ NHẤT\nI.\nKẾT QUẢ\n1 - Chỉ đạo\na)\nBan hành\nII- TỒN TẠI\nPHẦN\nII\n2.1\nSố liệu\n2.2\t12";
+        let outline = Outline::from_pages([(1, page)]);
+        assert_eq!(outline.paths(), ["I", "I.I", "I.I.1", "I.I.1.a", "I.II", "II", "II.2.1", "II.2.2"]);
+        assert!(outline.find(Level::Phan, "II", &[]).is_some());
+        assert!(outline.find(Level::Muc, "2.2", &[]).is_some());
+        // Still not headings: a figure, a date, a year, a range inside a sentence.
+        let prose = "3.368\n12/12\n2023.\nĐạt 1 - 2 lần\n1,5";
+        assert!(Outline::from_pages([(1, prose)]).is_empty(), "{:?}", Outline::from_pages([(1, prose)]).paths());
+    }
+
+    #[test]
+    fn ordinals_read_as_roman_numerals() {
+        assert_eq!(ordinal_as_roman("Hai"), Some("II"));
+        assert_eq!(ordinal_as_roman("tư"), Some("IV"));
+        assert_eq!(ordinal_as_roman("nhiều"), None);
     }
 
     proptest::proptest! {
