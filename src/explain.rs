@@ -129,6 +129,27 @@ pub fn inspect(path: &str, facts: &FileFacts, lang: Lang) -> String {
     if pdf.repaired {
         let _ = writeln!(out, "  {}", l("bảng xref hỏng, đã dựng lại", "xref table broken, rebuilt"));
     }
+    if let Some(fallback) = &pdf.text_fallback {
+        let pages = fallback.pages.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+        let _ = match &fallback.problem {
+            None => writeln!(
+                out,
+                "  {}: {pages}",
+                l(
+                    "phông chữ lopdf không giải mã được, đọc lại bằng pdf-extract ở trang",
+                    "fonts lopdf cannot decode; pages read again with pdf-extract"
+                )
+            ),
+            Some(problem) => writeln!(
+                out,
+                "  {} ({problem})",
+                l(
+                    "phông chữ lopdf không giải mã được; pdf-extract cũng không đọc được",
+                    "fonts lopdf cannot decode; pdf-extract failed too"
+                )
+            ),
+        };
+    }
     let _ = writeln!(out, "  {} ({} {}):", l("chữ ký số", "signatures"), pdf.signatures.len(), l("chữ ký", "found"));
     for sig in &pdf.signatures {
         signature_block(&mut out, sig, lang);

@@ -85,6 +85,7 @@ pub mod test_support {
             sample: String::new(),
             outline: Default::default(),
             legacy_encoding: None,
+            text_fallback: None,
         };
         let facts = FileFacts { size: 1, sha256: None, kind: Kind::Pdf, outcome: Outcome::Ok, pdf: Some(pdf.clone()) };
         let ctx = FileContext {

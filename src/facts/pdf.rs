@@ -34,6 +34,17 @@ pub struct PdfFacts {
     pub outline: Outline,
     /// Text in a pre-Unicode Vietnamese font (TCVN3 or VNI), converted to Unicode.
     pub legacy_encoding: Option<Legacy>,
+    /// Pages whose fonts lopdf could not decode were read again with pdf-extract.
+    pub text_fallback: Option<TextFallback>,
+}
+
+/// The second reading of pages lopdf could not decode.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TextFallback {
+    /// Pages whose text now comes from pdf-extract.
+    pub pages: Vec<u32>,
+    /// Why pdf-extract gave nothing (timed out, panicked, failed, switched off).
+    pub problem: Option<String>,
 }
 
 /// Fewer letters than this on a page means "no text": an OCR speck is not a text layer.
@@ -76,46 +87,114 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
     if pages.len() > budget.max_pages {
         return Err(Outcome::OverBudget(format!("pages: {} > {}", pages.len(), budget.max_pages)));
     }
-    let mut text_chars = 0;
-    let mut header_source: Option<(u32, String)> = None;
-    let mut statistics_table_page = None;
     let mut reader = super::text::PageReader::new(&doc, budget.max_stream_bytes);
-    let mut outline = OutlineBuilder::default();
+    let mut analysis = PageAnalysis::default();
+    let mut unread_pages = Vec::new();
     for (&number, &page_id) in &pages {
-        let enough = match budget.text {
-            super::TextScope::None => true,
-            super::TextScope::Header => header_source.is_some() || number > 2,
-            super::TextScope::All => false,
-        };
-        if enough {
+        if analysis.enough(budget.text, number) {
             break;
         }
         if started.elapsed() > budget.deadline {
             return Err(Outcome::OverBudget(format!("time: > {} s", budget.deadline.as_secs())));
         }
-        let text = nfc(&reader.page_text(page_id));
-        let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
-        text_chars += letters;
-        if header_source.is_none() && letters >= MIN_TEXT_CHARS && number <= 2 {
-            header_source = Some((number, text.clone()));
+        let page = reader.page_text(page_id);
+        if page.unread {
+            unread_pages.push(number);
         }
-        outline.add_page(number, &text);
-        if statistics_table_page.is_none() && is_statistics_page(&text) {
-            statistics_table_page = Some(number);
-        }
+        analysis.add_page(number, nfc(&page.text));
     }
-    let (header_page, header_text) = header_source.unwrap_or((1, String::new()));
+    let mut text_fallback = None;
+    if !unread_pages.is_empty() {
+        let remaining = budget.deadline.saturating_sub(started.elapsed());
+        let fallback = if streams_within_budget(&doc, budget.max_stream_bytes) {
+            super::fallback::pages_text(bytes, remaining)
+        } else {
+            Err(super::fallback::FallbackError::Failed("a stream is over the decompression budget".into()))
+        };
+        text_fallback = Some(match fallback {
+            Ok(fallback_pages) => {
+                // Read again, each unread page from pdf-extract when it finds more letters there.
+                let mut reader = super::text::PageReader::new(&doc, budget.max_stream_bytes);
+                let mut redone = PageAnalysis::default();
+                let mut replaced = Vec::new();
+                for (&number, &page_id) in &pages {
+                    if redone.enough(budget.text, number) {
+                        break;
+                    }
+                    let ours = nfc(&reader.page_text(page_id).text);
+                    let theirs = fallback_pages.get(number as usize - 1).map(|text| nfc(text));
+                    let text = match theirs {
+                        Some(theirs) if unread_pages.contains(&number) && letters(&theirs) > letters(&ours) => {
+                            replaced.push(number);
+                            theirs
+                        }
+                        _ => ours,
+                    };
+                    redone.add_page(number, text);
+                }
+                analysis = redone;
+                TextFallback { pages: replaced, problem: None }
+            }
+            Err(problem) => TextFallback { pages: Vec::new(), problem: Some(format!("{problem:?}")) },
+        });
+    }
+    let (header_page, header_text) = analysis.header_source.unwrap_or((1, String::new()));
     Ok(PdfFacts {
         pages: pages.len() as u32,
         signatures: signature::extract(&doc, bytes, trust, budget.max_stream_bytes),
-        text_chars,
+        text_chars: analysis.text_chars,
         header_page,
         header: parse_header(&header_text),
-        statistics_table_page,
+        statistics_table_page: analysis.statistics_table_page,
         repaired: doc.xref_recovery.is_some(),
         sample: header_text.lines().take(12).collect::<Vec<_>>().join("\n"),
-        outline: outline.finish(),
+        outline: analysis.outline.finish(),
         legacy_encoding: reader.legacy,
+        text_fallback,
+    })
+}
+
+/// What the pages say, built page by page.
+#[derive(Default)]
+struct PageAnalysis {
+    text_chars: usize,
+    header_source: Option<(u32, String)>,
+    statistics_table_page: Option<u32>,
+    outline: OutlineBuilder,
+}
+
+impl PageAnalysis {
+    /// Has enough been read for the rules selected?
+    fn enough(&self, scope: super::TextScope, next_page: u32) -> bool {
+        match scope {
+            super::TextScope::None => true,
+            super::TextScope::Header => self.header_source.is_some() || next_page > 2,
+            super::TextScope::All => false,
+        }
+    }
+
+    fn add_page(&mut self, number: u32, text: String) {
+        let letters = letters(&text);
+        self.text_chars += letters;
+        self.outline.add_page(number, &text);
+        if self.statistics_table_page.is_none() && is_statistics_page(&text) {
+            self.statistics_table_page = Some(number);
+        }
+        if self.header_source.is_none() && letters >= MIN_TEXT_CHARS && number <= 2 {
+            self.header_source = Some((number, text));
+        }
+    }
+}
+
+fn letters(text: &str) -> usize {
+    text.chars().filter(|c| c.is_alphanumeric()).count()
+}
+
+/// pdf-extract decompresses without limits: it runs only on documents whose every stream stays
+/// within the budget.
+fn streams_within_budget(doc: &Document, max_stream_bytes: usize) -> bool {
+    doc.objects.values().filter_map(|object| object.as_stream().ok()).all(|stream| {
+        stream.dict.get(b"Filter").is_err() || stream.decompressed_content_with_limit(max_stream_bytes).is_ok()
     })
 }
 

@@ -16,6 +16,16 @@ const MAX_OPERATIONS: usize = 2_000_000;
 /// Characters kept per page.
 const MAX_PAGE_CHARS: usize = 1_000_000;
 
+/// Glyphs a page must show before its decoding rate says anything.
+const MIN_GLYPHS_FOR_UNREAD: usize = 20;
+
+/// One page's text, and whether lopdf failed to decode most of the glyphs it shows.
+#[derive(Debug, Default)]
+pub struct PageText {
+    pub text: String,
+    pub unread: bool,
+}
+
 /// Reads the pages of one document; font encodings (ToUnicode maps are costly to parse) are built
 /// once per font and shared by every page and form that uses it.
 pub struct PageReader<'a> {
@@ -30,6 +40,8 @@ pub struct PageReader<'a> {
 /// A font as text extraction needs it.
 struct Font<'a> {
     encoding: Encoding<'a>,
+    /// Bytes per character code: 2 for composite (Type0) fonts, for counting the glyphs shown.
+    code_bytes: usize,
     /// `.VnTime` (TCVN3; `true` for the capitals fonts `…H`) or `VNI-Times`.
     legacy: Option<(Legacy, bool)>,
 }
@@ -40,14 +52,17 @@ impl<'a> PageReader<'a> {
     }
 
     /// The text of one page, in content order, lines separated by `\n`.
-    pub fn page_text(&mut self, page_id: ObjectId) -> String {
+    pub fn page_text(&mut self, page_id: ObjectId) -> PageText {
         let doc = self.doc;
-        let mut extractor = Extractor { reader: self, out: String::new(), operations: 0 };
+        let mut extractor = Extractor { reader: self, out: String::new(), operations: 0, glyphs: 0, decoded: 0 };
         let resources = page_resources(doc, page_id);
         if let Ok(content) = doc.get_page_content_with_limit(page_id, extractor.reader.max_stream_bytes) {
             extractor.run(&content, resources, 0);
         }
-        extractor.out
+        // Most glyphs shown but few of them decoded: a font lopdf cannot map (a CMap it fails to
+        // parse, an encoding it does not know). A scan shows no glyphs and is not "unread".
+        let unread = extractor.glyphs >= MIN_GLYPHS_FOR_UNREAD && extractor.decoded * 2 < extractor.glyphs;
+        PageText { text: extractor.out, unread }
     }
 
     fn font(&mut self, font: &'a Dictionary) -> Option<Rc<Font<'a>>> {
@@ -58,7 +73,8 @@ impl<'a> PageReader<'a> {
                 let encoding = font.get_font_encoding_with_limit(doc, limit).ok()?;
                 let name = font.get(b"BaseFont").and_then(Object::as_name).ok();
                 let legacy = name.and_then(|n| Legacy::from_font_name(&String::from_utf8_lossy(n)));
-                Some(Rc::new(Font { encoding, legacy }))
+                let composite = font.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type0".as_slice());
+                Some(Rc::new(Font { encoding, code_bytes: if composite { 2 } else { 1 }, legacy }))
             })
             .clone()
     }
@@ -68,11 +84,9 @@ struct Extractor<'r, 'a> {
     reader: &'r mut PageReader<'a>,
     out: String,
     operations: usize,
-}
-
-/// The text of one page (a reader for a single use; prefer one [`PageReader`] per document).
-pub fn page_text(doc: &Document, page_id: ObjectId, max_stream_bytes: usize) -> String {
-    PageReader::new(doc, max_stream_bytes).page_text(page_id)
+    /// Character codes shown, and characters decoded from them (neither control nor U+FFFD).
+    glyphs: usize,
+    decoded: usize,
 }
 
 fn page_resources(doc: &Document, page_id: ObjectId) -> Option<&Dictionary> {
@@ -178,22 +192,29 @@ impl<'a> Extractor<'_, 'a> {
         for operand in operands {
             match operand {
                 Object::String(bytes, _) => {
-                    if let Some((legacy, _)) = font.legacy {
-                        self.reader.legacy.get_or_insert(legacy);
-                    }
-                    match font.legacy {
-                        Some((Legacy::Tcvn3, capitals)) => self.out.push_str(&decode_tcvn3(bytes, capitals)),
-                        Some((Legacy::Vni, _)) => self.out.push_str(&decode_vni(bytes)),
-                        _ => {
-                            let _ = font.encoding.write_to_string(bytes, &mut self.out);
-                        }
-                    }
+                    let before = self.out.len();
+                    self.show_string(font, bytes);
+                    self.glyphs += bytes.len() / font.code_bytes;
+                    self.decoded += self.out[before..].chars().filter(|c| !c.is_control() && *c != '\u{fffd}').count();
                 }
                 Object::Array(items) => self.show(Some(font), items),
                 // A large negative adjustment in TJ is a word space.
                 Object::Integer(i) if *i < -100 => self.out.push(' '),
                 Object::Real(r) if *r < -100.0 => self.out.push(' '),
                 _ => {}
+            }
+        }
+    }
+
+    fn show_string(&mut self, font: &Font, bytes: &[u8]) {
+        if let Some((legacy, _)) = font.legacy {
+            self.reader.legacy.get_or_insert(legacy);
+        }
+        match font.legacy {
+            Some((Legacy::Tcvn3, capitals)) => self.out.push_str(&decode_tcvn3(bytes, capitals)),
+            Some((Legacy::Vni, _)) => self.out.push_str(&decode_vni(bytes)),
+            _ => {
+                let _ = font.encoding.write_to_string(bytes, &mut self.out);
             }
         }
     }

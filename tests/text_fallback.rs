@@ -1,0 +1,112 @@
+//! Pages whose font lopdf cannot decode are read again with pdf-extract. The font here is built the
+//! way LibreOffice writes a subset: its own character codes (1, 2, 3…) and a compact ToUnicode CMap
+//! that lopdf's CMap parser rejects (as it rejects the same CMaps in files of the peer corpus).
+
+use kiemchung::facts::pdf::PdfFacts;
+use kiemchung::facts::signature::TrustStore;
+use kiemchung::facts::{facts_from_bytes, Budget, Outcome};
+use lopdf::content::{Content, Operation};
+use lopdf::{dictionary, Dictionary, Document, Object, Stream};
+
+/// A one-page PDF showing `lines` (already encoded) in a font made by `font`.
+fn one_page_pdf(font: impl FnOnce(&mut Document) -> Dictionary, lines: Vec<Vec<u8>>) -> Vec<u8> {
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font = font(&mut doc);
+    let font_id = doc.add_object(font);
+    let resources_id = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font_id } });
+    let mut operations = vec![Operation::new("BT", vec![]), Operation::new("Tf", vec!["F1".into(), 12.into()])];
+    for (i, line) in lines.into_iter().enumerate() {
+        let y = 800 - 20 * i as i64;
+        operations.push(Operation::new("Tm", vec![1.into(), 0.into(), 0.into(), 1.into(), 50.into(), y.into()]));
+        operations.push(Operation::new("Tj", vec![Object::String(line, lopdf::StringFormat::Hexadecimal)]));
+    }
+    operations.push(Operation::new("ET", vec![]));
+    let content_id = doc.add_object(Stream::new(dictionary! {}, Content { operations }.encode().unwrap()));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id, "Resources" => resources_id,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1 }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    bytes
+}
+
+/// Each distinct character gets the next code; only the ToUnicode CMap says which character it is.
+fn subset_font_pdf(lines: &[&str]) -> Vec<u8> {
+    let mut alphabet: Vec<char> = Vec::new();
+    let encoded: Vec<Vec<u8>> = lines
+        .iter()
+        .map(|line| {
+            line.chars()
+                .map(|c| {
+                    let code = alphabet.iter().position(|&known| known == c).unwrap_or_else(|| {
+                        alphabet.push(c);
+                        alphabet.len() - 1
+                    });
+                    (code + 1) as u8
+                })
+                .collect()
+        })
+        .collect();
+    assert!(alphabet.len() < 255, "one-byte codes only");
+    let mut cmap = String::from(
+        "/CIDInit/ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo<<\n/Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n/CMapName/Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<00> <FF>\nendcodespacerange\n",
+    );
+    cmap.push_str(&format!("{} beginbfchar\n", alphabet.len()));
+    for (i, c) in alphabet.iter().enumerate() {
+        cmap.push_str(&format!("<{:02X}> <{:04X}>\n", i + 1, *c as u32));
+    }
+    cmap.push_str("endbfchar\nendcmap\nCMapName currentdict /CMap define resource pop\nend\nend\n");
+    let font = |doc: &mut Document| {
+        let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.into_bytes()));
+        dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "ToUnicode" => to_unicode }
+    };
+    one_page_pdf(font, encoded)
+}
+
+fn winansi_pdf(lines: &[&str]) -> Vec<u8> {
+    let font = |_: &mut Document| {
+        dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" }
+    };
+    one_page_pdf(font, lines.iter().map(|line| line.as_bytes().to_vec()).collect())
+}
+
+fn pdf_facts(bytes: &[u8]) -> PdfFacts {
+    let facts = facts_from_bytes(bytes, "pdf", &Budget::default(), &TrustStore::empty(), std::time::Instant::now());
+    assert_eq!(facts.outcome, Outcome::Ok);
+    facts.pdf.unwrap()
+}
+
+#[test]
+fn a_page_lopdf_cannot_decode_is_read_by_the_fallback() {
+    let pdf = pdf_facts(&subset_font_pdf(&[
+        "ỦY BAN NHÂN DÂN XÃ PHẤN MỄ",
+        "Số: 271/BC-UBND",
+        "Phấn Mễ, ngày 13 tháng 11 năm 2023",
+        "BÁO CÁO",
+        "I. KẾT QUẢ ĐẠT ĐƯỢC",
+        "1. Công tác chỉ đạo",
+    ]));
+    let fallback = pdf.text_fallback.as_ref().expect("page 1 is unreadable to lopdf");
+    assert_eq!(fallback.pages, [1], "{fallback:?}");
+    assert_eq!(pdf.header.number.as_ref().map(|n| n.value.as_str()), Some("271/BC-UBND"));
+    assert_eq!(pdf.header.date.date(), Some(jiff::civil::date(2023, 11, 13)));
+    assert_eq!(pdf.outline.paths(), ["I", "I.1"]);
+}
+
+#[test]
+fn a_page_lopdf_reads_never_calls_the_fallback() {
+    let lines = ["UY BAN NHAN DAN XA A", "So: 271/BC-UBND", "A, ngay 13 thang 11 nam 2023"];
+    let pdf = pdf_facts(&winansi_pdf(&lines));
+    assert_eq!(pdf.text_fallback, None);
+    assert_eq!(pdf.header.number.as_ref().map(|n| n.value.as_str()), Some("271/BC-UBND"));
+    // The same ASCII lines in the subset font do need it: the switch is the font, not the text.
+    assert!(pdf_facts(&subset_font_pdf(&lines)).text_fallback.is_some());
+}
