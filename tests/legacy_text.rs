@@ -76,3 +76,19 @@ fn a_vni_document_is_converted_and_flagged() {
     assert_eq!(pdf.header.number.as_ref().map(|n| n.value.as_str()), Some("16/KH-UBND"));
     assert_eq!(pdf.header.date.date(), Some(jiff::civil::date(2023, 11, 12)));
 }
+
+#[test]
+fn a_tcvn3_font_with_an_uninformative_name_is_recognised_by_its_bytes() {
+    // A printer driver renamed the font (`TT1`): only the bytes say it is TCVN3.
+    let lines = vec![
+        b"UBND X\xa2 A".to_vec(),
+        b"S\xe8: 15/Q\xa7-UBND".to_vec(),
+        b"H\xb5 N\xe9i, ng\xb5y 05 th\xb8ng 3 n\xa8m 2023".to_vec(),
+    ];
+    let bytes = pdf_with_lines("ABCDEF+TT1", &lines);
+    let facts = facts_from_bytes(&bytes, "pdf", &Budget::default(), &TrustStore::empty(), std::time::Instant::now());
+    let pdf = facts.pdf.unwrap();
+    assert_eq!(pdf.legacy_encoding, Some(Legacy::Tcvn3));
+    assert_eq!(pdf.header.number.as_ref().map(|n| n.value.as_str()), Some("15/QĐ-UBND"));
+    assert_eq!(pdf.header.date.date(), Some(jiff::civil::date(2023, 3, 5)));
+}

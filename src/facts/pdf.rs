@@ -3,12 +3,13 @@
 //! text is read once.
 
 use super::signature::{self, SignatureFacts, TrustStore};
+use super::text::PageReader;
 use super::{Budget, Outcome, Problem};
 use crate::vn::header::{parse_header, Header};
 use crate::vn::legacy::Legacy;
 use crate::vn::outline::{Outline, OutlineBuilder};
 use crate::vn::text::nfc;
-use lopdf::{Document, LoadOptions};
+use lopdf::{Document, LoadOptions, ObjectId};
 use regex::Regex;
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -87,9 +88,10 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
     if pages.len() > budget.max_pages {
         return Err(Outcome::OverBudget(format!("pages: {} > {}", pages.len(), budget.max_pages)));
     }
-    let mut reader = super::text::PageReader::new(&doc, budget.max_stream_bytes);
+    let mut reader = PageReader::new(&doc, budget.max_stream_bytes);
     let mut analysis = PageAnalysis::default();
     let mut unread_pages = Vec::new();
+    let mut recognised_legacy = None;
     for (&number, &page_id) in &pages {
         if analysis.enough(budget.text, number) {
             break;
@@ -97,11 +99,11 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
         if started.elapsed() > budget.deadline {
             return Err(Outcome::OverBudget(format!("time: > {} s", budget.deadline.as_secs())));
         }
-        let page = reader.page_text(page_id);
-        if page.unread {
+        let (text, unread) = read_page(&mut reader, page_id, &mut recognised_legacy);
+        if unread {
             unread_pages.push(number);
         }
-        analysis.add_page(number, nfc(&page.text));
+        analysis.add_page(number, text);
     }
     let mut text_fallback = None;
     if !unread_pages.is_empty() {
@@ -114,14 +116,14 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
         text_fallback = Some(match fallback {
             Ok(fallback_pages) => {
                 // Read again, each unread page from pdf-extract when it finds more letters there.
-                let mut reader = super::text::PageReader::new(&doc, budget.max_stream_bytes);
+                let mut reader = PageReader::new(&doc, budget.max_stream_bytes);
                 let mut redone = PageAnalysis::default();
                 let mut replaced = Vec::new();
                 for (&number, &page_id) in &pages {
                     if redone.enough(budget.text, number) {
                         break;
                     }
-                    let ours = nfc(&reader.page_text(page_id).text);
+                    let (ours, _) = read_page(&mut reader, page_id, &mut recognised_legacy);
                     let theirs = fallback_pages.get(number as usize - 1).map(|text| nfc(text));
                     let text = match theirs {
                         Some(theirs) if unread_pages.contains(&number) && letters(&theirs) > letters(&ours) => {
@@ -149,9 +151,23 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
         repaired: doc.xref_recovery.is_some(),
         sample: header_text.lines().take(12).collect::<Vec<_>>().join("\n"),
         outline: analysis.outline.finish(),
-        legacy_encoding: reader.legacy,
+        legacy_encoding: reader.legacy.or(recognised_legacy),
         text_fallback,
     })
+}
+
+/// A page's text in NFC, TCVN3/VNI mojibake from a font with an uninformative name decoded (the
+/// encoding noted in `legacy`), and whether lopdf failed to decode most of its glyphs.
+fn read_page(reader: &mut PageReader, page_id: ObjectId, legacy: &mut Option<Legacy>) -> (String, bool) {
+    let page = reader.page_text(page_id);
+    let text = nfc(&page.text);
+    match crate::vn::legacy::recognise(&text) {
+        Some((found, decoded)) => {
+            legacy.get_or_insert(found);
+            (decoded, page.unread)
+        }
+        None => (text, page.unread),
+    }
 }
 
 /// What the pages say, built page by page.

@@ -161,6 +161,70 @@ pub fn decode_vni(bytes: &[u8]) -> String {
     out.nfc().collect()
 }
 
+/// Common words of Vietnamese administrative text, to tell a right decoding from a wrong one.
+const COMMON_WORDS: &[&str] = &[
+    "ngày", "tháng", "năm", "của", "và", "các", "được", "số", "việt", "cộng", "hòa", "hoà", "độc", "lập", "hạnh",
+    "phúc", "chủ", "nghĩa", "ủy", "uỷ", "nhân", "dân", "báo", "cáo", "kế", "hoạch", "quyết", "định", "thực", "hiện",
+    "công", "tác", "đơn", "vị", "trên", "địa", "bàn", "cải", "hành", "chính",
+];
+
+/// Letters only Unicode Vietnamese has (ạ…ỹ, ă, đ, ơ, ư): text that has them is not mojibake.
+fn is_unicode_vietnamese(c: char) -> bool {
+    matches!(c, '\u{1ea0}'..='\u{1ef9}' | 'ă' | 'Ă' | 'đ' | 'Đ' | 'ơ' | 'Ơ' | 'ư' | 'Ư')
+}
+
+/// The byte a WinAnsi (cp1252) reader turned into `c`, for the bytes a legacy font really showed.
+fn winansi_byte(c: char) -> Option<u8> {
+    const CP1252_80_9F: &str = "€\u{81}‚ƒ„…†‡ˆ‰Š‹Œ\u{8d}Ž\u{8f}\u{90}‘’“”•–—˜™š›œ\u{9d}žŸ";
+    match c as u32 {
+        0..=0x7f | 0xa0..=0xff => Some(c as u8),
+        _ => CP1252_80_9F.chars().position(|known| known == c).map(|i| 0x80 + i as u8),
+    }
+}
+
+fn common_words(text: &str) -> usize {
+    text.split(|c: char| !c.is_alphabetic()).filter(|word| COMMON_WORDS.contains(&word.to_lowercase().as_str())).count()
+}
+
+/// Text shown with a legacy font whose name says nothing (`F1`, `TT2`, a renamed subset): no letter
+/// of Unicode Vietnamese, Latin-1 letters instead, and a decoding (TCVN3, then VNI) that turns up
+/// common Vietnamese words the text lacked. Returns the encoding and the decoded text.
+pub fn recognise(text: &str) -> Option<(Legacy, String)> {
+    if text.chars().any(is_unicode_vietnamese) || text.chars().filter(|c| ('\u{a0}'..='\u{ff}').contains(c)).count() < 4
+    {
+        return None;
+    }
+    let as_read = common_words(text);
+    let candidates = [
+        (Legacy::Tcvn3, decode_runs(text, |bytes| decode_tcvn3(bytes, false))),
+        (Legacy::Vni, decode_runs(text, decode_vni)),
+    ];
+    candidates
+        .into_iter()
+        .map(|(legacy, decoded)| (common_words(&decoded), legacy, decoded))
+        .filter(|(found, _, _)| *found >= as_read + 3)
+        .max_by_key(|(found, _, _)| *found)
+        .map(|(_, legacy, decoded)| (legacy, decoded))
+}
+
+/// Decodes the runs of characters that stand for bytes; anything else is kept as it is.
+fn decode_runs(text: &str, decode: impl Fn(&[u8]) -> String) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = Vec::new();
+    for c in text.chars() {
+        match winansi_byte(c) {
+            Some(byte) => run.push(byte),
+            None => {
+                out.push_str(&decode(&run));
+                run.clear();
+                out.push(c);
+            }
+        }
+    }
+    out.push_str(&decode(&run));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,5 +280,30 @@ mod tests {
         assert_eq!(Legacy::from_font_name("VNI-Times"), Some((Legacy::Vni, false)));
         assert_eq!(Legacy::from_font_name("TimesNewRomanPSMT"), None);
         assert_eq!(Legacy::from_font_name("DejaVuSerif"), None);
+    }
+
+    #[test]
+    fn byte_patterns_reveal_a_legacy_font_whose_name_does_not() {
+        let as_winansi = |bytes: Vec<u8>| -> String { bytes.into_iter().map(char::from).collect() };
+        let page =
+            "Ủy ban nhân dân xã Phấn Mễ\nSố: 15/QĐ-UBND\nPhấn Mễ, ngày 05 tháng 3 năm 2023\nBáo cáo kết quả công tác";
+        let tcvn3 = as_winansi(encode_tcvn3(page));
+        // Capital Ủ is not in TCVN3's one-byte table; the rest reads back.
+        let (legacy, decoded) = recognise(&tcvn3).expect("TCVN3 mojibake");
+        assert_eq!(legacy, Legacy::Tcvn3);
+        assert!(decoded.contains("Số: 15/QĐ-UBND") && decoded.contains("ngày 05 tháng 3 năm 2023"), "{decoded}");
+        let vni = "UÛy ban nhaân daân xaõ Phaán Meã\nSoá: 15/QÑ-UBND\nngaøy 05 thaùng 3 naêm 2023 cuûa UBND";
+        let (legacy, decoded) = recognise(vni).expect("VNI mojibake");
+        assert_eq!(legacy, Legacy::Vni);
+        assert!(decoded.contains("ngày 05 tháng 3 năm 2023 của UBND"), "{decoded}");
+        // Unicode Vietnamese, Spanish, and plain ASCII are left alone.
+        for text in
+            [page, "Boletín Oficial del Estado, núm. 279, sección única, página", "So: 15/QD-UBND ngay 05 thang 3"]
+        {
+            assert_eq!(recognise(text), None, "{text}");
+        }
+        // NFD input (macOS) has no precomposed Vietnamese letters but is not mojibake either.
+        let nfd: String = unicode_normalization::UnicodeNormalization::nfd(page).collect();
+        assert_eq!(recognise(&nfd), None);
     }
 }
