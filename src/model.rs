@@ -219,8 +219,20 @@ pub struct Summary {
     pub files: usize,
     pub findings: SeverityCounts,
     pub by_code: BTreeMap<&'static str, usize>,
+    /// Per code: how many findings, units and files it touches (province triage).
+    pub codes: Vec<CodeSummary>,
     pub claimed: f64,
     pub at_risk: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CodeSummary {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub findings: usize,
+    pub units: usize,
+    pub files: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -84,11 +84,13 @@ pub fn check(config: &Config) -> Result<Run, String> {
     let mut records = Vec::new();
     let mut offset = 0;
     let mut unit_rows: Vec<&[Row]> = Vec::new();
+    let mut documents = Vec::new();
     for unit in &discovery.units {
         let facts = &all_facts[offset..offset + unit.files.len()];
         offset += unit.files.len();
         let (unit_findings, unit_records) = check_unit(unit, facts, &catalog, config.lang);
         findings.extend(unit_findings);
+        documents.extend(attached_documents(facts, &unit_records));
         records.extend(unit_records);
         unit_rows.push(match &unit.workbook {
             Some((_, Ok(sheet))) => &sheet.rows,
@@ -113,6 +115,8 @@ pub fn check(config: &Config) -> Result<Run, String> {
         records.push(file_record(None, entry, facts, Vec::new(), checked));
     }
 
+    // Across units, once every file's facts are in.
+    findings.extend(contained(|| crate::checks::cross_unit::check(&documents, config.lang)));
     findings.retain(|f| selected(f.code, &config.select, &config.ignore));
     sort_findings(&mut findings);
     records.sort_by(|a, b| (&a.unit, &a.path).cmp(&(&b.unit, &b.path)));
@@ -224,6 +228,41 @@ fn check_unit(
         records.push(file_record(Some(&unit.id), entry, file_facts.as_ref(), codes, referenced));
     }
     (findings, records)
+}
+
+/// The readable PDFs a unit attaches to some criterion, as the cross-unit checks see them.
+fn attached_documents(facts: &[Option<FileFacts>], records: &[FileRecord]) -> Vec<crate::checks::cross_unit::Document> {
+    use crate::vn::number::NumberStatus;
+    let mut documents = Vec::new();
+    for (facts, record) in facts.iter().zip(records) {
+        let (Some(pdf), Some(unit), Some(sha256)) =
+            (facts.as_ref().and_then(crate::checks::readable_pdf), &record.unit, &record.sha256)
+        else {
+            continue;
+        };
+        if record.criteria.is_empty() {
+            continue;
+        }
+        // Changed after signing (KC103): its text is no longer the issued document's, so it would
+        // make the untouched copies look like a reused number.
+        let changed_after_signing = pdf
+            .signatures
+            .iter()
+            .any(|s| s.modification_level == crate::facts::signature::diff::ModificationLevel::Other);
+        let header = &pdf.header;
+        let number = header.number.as_ref().filter(|n| n.status == NumberStatus::Ok);
+        documents.push(crate::checks::cross_unit::Document {
+            unit: unit.clone(),
+            path: record.path.clone(),
+            criterion: record.criteria.first().cloned(),
+            sha256: sha256.clone(),
+            text_sha256: pdf.text_sha256.clone(),
+            number: number.filter(|_| !changed_after_signing).map(|n| n.value.clone()),
+            issuer: crate::vn::text::fold(&header.issuer.join(" ")),
+            year: header.date.date().map(|d| d.year()).or_else(|| number.and_then(|n| n.year).map(|y| y as i16)),
+        });
+    }
+    documents
 }
 
 fn sheet_error_text(error: &SheetError, lang: Lang) -> String {
@@ -368,18 +407,43 @@ fn unit_records(
     records
 }
 
+/// The units, and the (unit, file) pairs, one code's findings touch.
+type Touched<'a> = (BTreeSet<&'a str>, BTreeSet<(&'a str, &'a str)>);
+
 fn summarise(units: &[UnitRecord], files: &[FileRecord], findings: &[Finding]) -> Summary {
     let mut counts = SeverityCounts::default();
     let mut by_code = BTreeMap::new();
+    let mut touched: BTreeMap<&'static str, Touched> = BTreeMap::new();
     for finding in findings {
         counts.add(finding.severity);
         *by_code.entry(finding.code).or_insert(0) += 1;
+        let (units, files) = touched.entry(finding.code).or_default();
+        let unit = finding.unit.as_deref().unwrap_or_default();
+        units.extend(finding.unit.as_deref());
+        files.extend(finding.file.as_deref().map(|file| (unit, file)));
     }
+    let codes = by_code
+        .iter()
+        .map(|(&code, &count)| {
+            let rule =
+                crate::checks::registry::RULES.iter().find(|r| r.code == code).expect("every finding has a rule");
+            let (units, files) = &touched[code];
+            CodeSummary {
+                code,
+                name: rule.name,
+                severity: rule.severity,
+                findings: count,
+                units: units.len(),
+                files: files.len(),
+            }
+        })
+        .collect();
     Summary {
         units: units.len(),
         files: files.len(),
         findings: counts,
         by_code,
+        codes,
         claimed: round_points(units.iter().map(|u| u.claimed).sum()),
         at_risk: round_points(units.iter().map(|u| u.at_risk).sum()),
     }

@@ -1,6 +1,7 @@
 //! Checks: pure functions from facts, sheet rows and catalog to findings. A check never opens a
 //! file. One file per rule family; the registry of every rule is `registry`.
 
+pub mod cross_unit;
 pub mod date;
 pub mod explanation;
 pub mod file;
@@ -86,6 +87,7 @@ pub mod test_support {
             outline: Default::default(),
             legacy_encoding: None,
             text_fallback: None,
+            text_sha256: None,
         };
         let facts = FileFacts { size: 1, sha256: None, kind: Kind::Pdf, outcome: Outcome::Ok, pdf: Some(pdf.clone()) };
         let ctx = FileContext {

@@ -273,14 +273,14 @@ rules! {
         en("The text uses a pre-Unicode Vietnamese encoding (TCVN3/ABC, VNI); checked after conversion.",
            "Legacy encodings mark old templates and make matching error-prone.",
            "Write documents in Unicode.")
-    KC701 "number-reused" Warning false
+    KC701 "number-reused" Warning true
         vi("Một số, ký hiệu của cùng cơ quan ban hành xuất hiện trên hai văn bản khác nhau.",
            "Số văn bản trùng cho thấy có văn bản không phải bản phát hành thật.",
            "Kiểm tra lại văn bản nào là bản đúng.")
         en("One issuer's number is printed on two different documents.",
            "A reused number means one of them is not a real release.",
            "Check which copy is the real one.")
-    KC702 "evidence-reused-across-units" Info false
+    KC702 "evidence-reused-across-units" Info true
         vi("Cùng một tệp (giống hệt từng byte) được nhiều đơn vị đính kèm.",
            "Bình thường với kế hoạch của cấp trên; bất thường với báo cáo riêng của đơn vị.",
            "Không cần sửa nếu là văn bản chung của cấp trên.")

@@ -12,6 +12,7 @@ use crate::vn::text::nfc;
 use lopdf::{Document, LoadOptions, ObjectId};
 use regex::Regex;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
 use std::time::Instant;
 
@@ -37,6 +38,9 @@ pub struct PdfFacts {
     pub legacy_encoding: Option<Legacy>,
     /// Pages whose fonts lopdf could not decode were read again with pdf-extract.
     pub text_fallback: Option<TextFallback>,
+    /// SHA-256 of the text of every page read: two files with the same text are the same document
+    /// (signed again, saved again), whatever their bytes (KC701).
+    pub text_sha256: Option<String>,
 }
 
 /// The second reading of pages lopdf could not decode.
@@ -153,6 +157,7 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
         outline: analysis.outline.finish(),
         legacy_encoding: reader.legacy.or(recognised_legacy),
         text_fallback,
+        text_sha256: (budget.text == super::TextScope::All).then(|| super::hex(&analysis.text_digest.finalize())),
     })
 }
 
@@ -177,6 +182,7 @@ struct PageAnalysis {
     header_source: Option<(u32, String)>,
     statistics_table_page: Option<u32>,
     outline: OutlineBuilder,
+    text_digest: Sha256,
 }
 
 impl PageAnalysis {
@@ -190,6 +196,9 @@ impl PageAnalysis {
     }
 
     fn add_page(&mut self, number: u32, text: String) {
+        // Letters only: spacing and line breaks differ between readers of the same document.
+        let letters_only: String = text.chars().filter(|c| c.is_alphanumeric()).collect();
+        self.text_digest.update(letters_only.as_bytes());
         let letters = letters(&text);
         self.text_chars += letters;
         self.outline.add_page(number, &text);

@@ -110,18 +110,35 @@ fn write_summary(out: &mut String, report: &Report, options: &RenderOptions) {
             ),
         )
     );
-    if !s.by_code.is_empty() {
-        let codes: Vec<String> = s.by_code.iter().map(|(code, n)| format!("{code}×{n}")).collect();
-        let _ = writeln!(out, "{}: {}", lang.pick("Theo mã", "By code"), codes.join(", "));
+    if !s.codes.is_empty() {
+        let _ = writeln!(out, "{}:", lang.pick("Theo mã", "By code"));
+        for code in &s.codes {
+            let _ = writeln!(
+                out,
+                "  {} {:<34} {:>5} {}  {:>4} {}  {:>5} {}",
+                code.code,
+                code.name,
+                code.findings,
+                lang.pick("phát hiện", "findings"),
+                code.units,
+                lang.pick("đơn vị", "units"),
+                code.files,
+                lang.pick("tệp", "files")
+            );
+        }
     }
     if report.units.len() > 1 {
         let mut ranked: Vec<_> = report.units.iter().collect();
         ranked.sort_by(|a, b| b.at_risk.total_cmp(&a.at_risk).then_with(|| a.id.cmp(&b.id)));
         let _ = writeln!(out, "{}", lang.pick("Đơn vị theo số điểm có nguy cơ mất:", "Units by points at risk:"));
         for unit in ranked {
+            let counts = lang.pick(
+                format!("{} lỗi 0 điểm, {} cảnh báo", unit.findings.zero, unit.findings.warning),
+                format!("{} zero, {} warnings", unit.findings.zero, unit.findings.warning),
+            );
             let _ = writeln!(
                 out,
-                "  {:>8} / {:<8} {}",
+                "  {:>8} / {:<8} {:<50} {counts}",
                 fmt_points(unit.at_risk, lang),
                 fmt_points(unit.claimed, lang),
                 unit.id
