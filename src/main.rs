@@ -6,7 +6,7 @@ use kiemchung::catalog::{Catalog, DEFAULT_ID};
 use kiemchung::facts::signature::TrustStore;
 use kiemchung::facts::{self, Budget};
 use kiemchung::model::{Lang, Severity};
-use kiemchung::report::{render, Format, RenderOptions};
+use kiemchung::report::{render, Format, RenderOptions, FORMAT_NAMES};
 use kiemchung::{check, explain, Config};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -50,7 +50,7 @@ enum Command {
         /// Thư mục chứng thư gốc tin cậy (PEM/DER/CRT), thêm vào các gốc Việt Nam có sẵn
         #[arg(long)]
         trust: Option<PathBuf>,
-        /// text | json
+        /// text | json | jsonl | csv | xlsx
         #[arg(long, default_value = "text")]
         format: String,
         /// Ghi kết quả vào tệp (ghi nguyên tử) thay vì stdout
@@ -127,8 +127,8 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
         Command::Check { paths, catalog, cutoff, trust, format, output, select, ignore, jobs, fail_on } => {
             let format = Format::parse(&format).ok_or_else(|| {
                 lang.pick(
-                    format!("định dạng '{format}' không hỗ trợ (text, json)"),
-                    format!("unknown format '{format}' (text, json)"),
+                    format!("định dạng '{format}' không hỗ trợ ({FORMAT_NAMES})"),
+                    format!("unknown format '{format}' ({FORMAT_NAMES})"),
                 )
             })?;
             let catalog = Catalog::resolve(&catalog)?;
@@ -143,8 +143,15 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
                 })
                 .transpose()?;
             let trust = trust_store(trust.as_deref(), lang)?;
-            if let Some(path) = &output {
-                check_output_folder(path, lang)?;
+            match &output {
+                Some(path) => check_output_path(path, lang)?,
+                None if format.is_binary() && std::io::stdout().is_terminal() => {
+                    return Err(lang.pick(
+                        "định dạng xlsx cần --output TỆP.xlsx (không in ra màn hình)".to_string(),
+                        "the xlsx format needs --output FILE.xlsx (not printed to a terminal)".to_string(),
+                    ))
+                }
+                None => {}
             }
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             let config =
@@ -157,10 +164,10 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
                 && format == Format::Text
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none();
-            let text = render(&run.report, format, &RenderOptions { lang, color });
+            let bytes = render(&run.report, format, &RenderOptions { lang, color })?;
             match &output {
-                Some(path) => write_atomically(path, text.as_bytes(), lang)?,
-                None => write_stdout(text.as_bytes())?,
+                Some(path) => write_atomically(path, &bytes, lang)?,
+                None => write_stdout(&bytes)?,
             }
             let threshold = match fail_on {
                 FailOn::Zero => Severity::Zero,
@@ -199,14 +206,19 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
     }
 }
 
-fn check_output_folder(path: &Path, lang: Lang) -> Result<(), String> {
+/// Refused before the run, not after it: a missing folder, a folder given as the file, a read-only
+/// file (replacing it by rename would ignore its protection).
+fn check_output_path(path: &Path, lang: Lang) -> Result<(), String> {
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let refuse = |vi: &str, en: &str| Err(format!("--output '{}': {}", path.display(), lang.pick(vi, en)));
     if !parent.is_dir() {
-        return Err(format!(
-            "--output '{}': {}",
-            path.display(),
-            lang.pick("thư mục chứa không tồn tại", "its folder does not exist")
-        ));
+        return refuse("thư mục chứa không tồn tại", "its folder does not exist");
+    }
+    if path.is_dir() {
+        return refuse("là một thư mục, cần tên tệp", "is a folder, a file name is needed");
+    }
+    if std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly()) {
+        return refuse("tệp chỉ đọc, không ghi đè", "the file is read-only, not overwritten");
     }
     Ok(())
 }

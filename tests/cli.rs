@@ -273,13 +273,26 @@ fn output_file_is_written_whole_and_equals_stdout() {
     let missing = kiemchung(&["check", DEMO, "--output", dir.path().join("khong/co/x.json").to_str().unwrap()]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("không tồn tại"), "{}", stderr(&missing));
+    // A folder given as the file, and a read-only file: refused before the run, file untouched.
+    let folder = kiemchung(&["check", DEMO, "--output", dir.path().to_str().unwrap()]);
+    assert_eq!(folder.status.code(), Some(2));
+    assert!(stderr(&folder).contains("thư mục"), "{}", stderr(&folder));
+    let protected = dir.path().join("chi-doc.xlsx");
+    fs::write(&protected, b"keep").unwrap();
+    let mut permissions = fs::metadata(&protected).unwrap().permissions();
+    permissions.set_readonly(true);
+    fs::set_permissions(&protected, permissions).unwrap();
+    let out = kiemchung(&["check", DEMO, "--format", "xlsx", "--output", protected.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("chỉ đọc"), "{}", stderr(&out));
+    assert_eq!(fs::read(&protected).unwrap(), b"keep");
 }
 
 #[test]
 fn unknown_format_and_bad_cutoff_are_usage_errors() {
     let out = kiemchung(&["check", DEMO, "--format", "pdf"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("pdf"));
+    assert!(stderr(&out).contains("pdf") && stderr(&out).contains("xlsx"), "the message lists the formats");
     let out = kiemchung(&["check", DEMO, "--cutoff", "31/13/2023"]);
     assert_eq!(out.status.code(), Some(2));
 }

@@ -1,7 +1,10 @@
 //! Renderers: one file per format, each a function of the finished report.
 
+pub mod csv;
 pub mod json;
+pub mod jsonl;
 pub mod text;
+pub mod xlsx;
 
 use crate::model::{Lang, Report};
 
@@ -9,6 +12,9 @@ use crate::model::{Lang, Report};
 pub enum Format {
     Text,
     Json,
+    Jsonl,
+    Csv,
+    Xlsx,
 }
 
 impl Format {
@@ -16,6 +22,9 @@ impl Format {
         match name.to_ascii_lowercase().as_str() {
             "text" => Some(Format::Text),
             "json" => Some(Format::Json),
+            "jsonl" => Some(Format::Jsonl),
+            "csv" => Some(Format::Csv),
+            "xlsx" => Some(Format::Xlsx),
             _ => None,
         }
     }
@@ -27,9 +36,22 @@ pub struct RenderOptions {
     pub color: bool,
 }
 
-pub fn render(report: &Report, format: Format, options: &RenderOptions) -> String {
-    match format {
-        Format::Text => text::render(report, options),
-        Format::Json => json::render(report),
+/// The names `--format` accepts, for messages.
+pub const FORMAT_NAMES: &str = "text, json, jsonl, csv, xlsx";
+
+impl Format {
+    /// Bytes a terminal cannot show.
+    pub fn is_binary(self) -> bool {
+        self == Format::Xlsx
     }
+}
+
+pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Result<Vec<u8>, String> {
+    Ok(match format {
+        Format::Text => text::render(report, options).into_bytes(),
+        Format::Json => json::render(report).into_bytes(),
+        Format::Jsonl => jsonl::render(report),
+        Format::Csv => csv::render(report, options),
+        Format::Xlsx => xlsx::render(report, options)?,
+    })
 }
