@@ -50,7 +50,7 @@ enum Command {
         /// Thư mục chứng thư gốc tin cậy (PEM/DER/CRT), thêm vào các gốc Việt Nam có sẵn
         #[arg(long)]
         trust: Option<PathBuf>,
-        /// text | json | jsonl | csv | xlsx
+        /// text | json | jsonl | csv | xlsx | html
         #[arg(long, default_value = "text")]
         format: String,
         /// Ghi kết quả vào tệp (ghi nguyên tử) thay vì stdout
@@ -231,6 +231,13 @@ fn write_atomically(path: &Path, bytes: &[u8], lang: Lang) -> Result<(), String>
     };
     let mut temp = tempfile::NamedTempFile::new_in(parent).map_err(|e| fail(&e))?;
     temp.write_all(bytes).map_err(|e| fail(&e))?;
+    // The temp file is private (0600); a report is for sharing: the old file's mode, else rw-r--r--.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
+        temp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).map_err(|e| fail(&e))?;
+    }
     temp.persist(path).map_err(|e| fail(&e.error))?;
     Ok(())
 }

@@ -270,6 +270,12 @@ fn output_file_is_written_whole_and_equals_stdout() {
     assert!(written.stdout.is_empty());
     let stdout = kiemchung(&["check", DEMO, "--format", "json"]);
     assert_eq!(fs::read(&target).unwrap(), stdout.stdout);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "a report others can read, not the temp file's 0600");
+    }
     let missing = kiemchung(&["check", DEMO, "--output", dir.path().join("khong/co/x.json").to_str().unwrap()]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("không tồn tại"), "{}", stderr(&missing));

@@ -1,4 +1,4 @@
-//! Every output format carries the same findings: json, jsonl, csv and xlsx (read back with calamine,
+//! Every output format carries the same findings: json, jsonl, csv, html and xlsx (read back with calamine,
 //! and opened by LibreOffice when it is installed; CI installs it and requires it).
 
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
@@ -70,11 +70,42 @@ fn from_xlsx(bytes: &[u8], findings_sheet: &str) -> BTreeSet<Row> {
     range.rows().skip(1).map(|r| (cell(r, 0), cell(r, 1), cell(r, 2), cell(r, 4), cell(r, 7))).collect()
 }
 
+/// The finding rows of the HTML page: their data attributes and the message cell.
+fn from_html(bytes: &[u8]) -> BTreeSet<Row> {
+    let html = String::from_utf8(bytes.to_vec()).unwrap();
+    let unescape = |text: &str| {
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&")
+    };
+    let attribute = |row: &str, name: &str| {
+        let start = row.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        unescape(&row[start..start + row[start..].find('"').unwrap()])
+    };
+    html.split("<tr class=\"finding\"")
+        .skip(1)
+        .map(|row| {
+            let message = row.split("<td class=\"message\">").nth(1).unwrap().split("</td>").next().unwrap();
+            let message = unescape(message);
+            (
+                attribute(row, "data-unit"),
+                attribute(row, "data-criterion"),
+                attribute(row, "data-file"),
+                attribute(row, "data-code"),
+                message,
+            )
+        })
+        .collect()
+}
+
 fn same_findings_everywhere(target: &Path, trust: &Path) -> BTreeSet<Row> {
     let json = from_json(&run(target, trust, "json", "vi"));
     assert!(!json.is_empty());
     assert_eq!(from_jsonl(&run(target, trust, "jsonl", "vi")), json, "jsonl");
     assert_eq!(from_csv(&run(target, trust, "csv", "vi")), json, "csv");
+    assert_eq!(from_html(&run(target, trust, "html", "vi")), json, "html");
     let xlsx = run(target, trust, "xlsx", "vi");
     assert_eq!(from_xlsx(&xlsx, "Phát hiện"), json, "xlsx");
     assert_eq!(run(target, trust, "xlsx", "vi"), xlsx, "equal runs give byte-identical workbooks");

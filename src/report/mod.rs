@@ -1,6 +1,7 @@
 //! Renderers: one file per format, each a function of the finished report.
 
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod jsonl;
 pub mod text;
@@ -15,6 +16,7 @@ pub enum Format {
     Jsonl,
     Csv,
     Xlsx,
+    Html,
 }
 
 impl Format {
@@ -25,6 +27,7 @@ impl Format {
             "jsonl" => Some(Format::Jsonl),
             "csv" => Some(Format::Csv),
             "xlsx" => Some(Format::Xlsx),
+            "html" => Some(Format::Html),
             _ => None,
         }
     }
@@ -37,7 +40,7 @@ pub struct RenderOptions {
 }
 
 /// The names `--format` accepts, for messages.
-pub const FORMAT_NAMES: &str = "text, json, jsonl, csv, xlsx";
+pub const FORMAT_NAMES: &str = "text, json, jsonl, csv, xlsx, html";
 
 impl Format {
     /// Bytes a terminal cannot show.
@@ -53,5 +56,6 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Resul
         Format::Jsonl => jsonl::render(report),
         Format::Csv => csv::render(report, options),
         Format::Xlsx => xlsx::render(report, options)?,
+        Format::Html => html::render(report, options).into_bytes(),
     })
 }
