@@ -11,6 +11,7 @@ pub mod facts;
 pub mod model;
 pub mod report;
 pub mod sheet;
+pub mod template;
 pub mod vn;
 
 mod pipeline;

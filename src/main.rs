@@ -80,6 +80,15 @@ enum Command {
     Rule { code: Option<String> },
     /// Liệt kê bộ tiêu chí nhúng hoặc hiển thị một bộ (mã hoặc tệp)
     Catalog { id: Option<String> },
+    /// Tạo bảng tự chấm điểm trống (xlsx) theo một bộ tiêu chí, để đơn vị điền
+    Template {
+        /// Mã bộ tiêu chí nhúng hoặc tệp TOML/JSON
+        #[arg(long, default_value = "tinh-2023")]
+        catalog: String,
+        /// Tệp .xlsx sẽ ghi
+        #[arg(long, short)]
+        output: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -197,6 +206,20 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
                 )
             })?;
             write_stdout(text.as_bytes()).map(|_| 0)
+        }
+        Command::Template { catalog, output } => {
+            let catalog = Catalog::resolve(&catalog)?;
+            check_output_path(&output, lang)?;
+            let bytes = kiemchung::template::workbook(&catalog)?;
+            write_atomically(&output, &bytes, lang)?;
+            eprintln!(
+                "kiemchung: {} '{}' ({} {})",
+                lang.pick("đã ghi", "wrote"),
+                output.display(),
+                catalog.criteria.len(),
+                lang.pick("dòng tiêu chí", "criterion rows")
+            );
+            Ok(0)
         }
         Command::Catalog { id: None } => write_stdout(explain::catalog_list(lang).as_bytes()).map(|_| 0),
         Command::Catalog { id: Some(id) } => {
