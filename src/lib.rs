@@ -3,6 +3,7 @@
 //! facts per file (parallel) → checks (pure) → report.
 
 pub mod attach;
+pub mod cache;
 pub mod catalog;
 pub mod checks;
 pub mod discover;

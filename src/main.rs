@@ -68,6 +68,12 @@ enum Command {
         /// Mức phát hiện làm mã thoát 1
         #[arg(long, value_enum, default_value = "zero")]
         fail_on: FailOn,
+        /// Thư mục bộ nhớ đệm (mặc định: ~/.cache/kiemchung); chỉ đọc lại tệp đã thay đổi
+        #[arg(long)]
+        cache: Option<PathBuf>,
+        /// Không dùng bộ nhớ đệm
+        #[arg(long, conflicts_with = "cache")]
+        no_cache: bool,
     },
     /// Xem những gì đọc được từ một tệp: chữ ký, số, ngày, mẫu chữ
     Inspect {
@@ -133,7 +139,20 @@ fn trust_store(dir: Option<&std::path::Path>, lang: Lang) -> Result<TrustStore, 
 
 fn run(command: Command, lang: Lang) -> Result<u8, String> {
     match command {
-        Command::Check { paths, catalog, cutoff, trust, format, output, select, ignore, jobs, fail_on } => {
+        Command::Check {
+            paths,
+            catalog,
+            cutoff,
+            trust,
+            format,
+            output,
+            select,
+            ignore,
+            jobs,
+            fail_on,
+            cache,
+            no_cache,
+        } => {
             let format = Format::parse(&format).ok_or_else(|| {
                 lang.pick(
                     format!("định dạng '{format}' không hỗ trợ ({FORMAT_NAMES})"),
@@ -163,8 +182,9 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
                 None => {}
             }
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            let config =
-                Config { paths, catalog, cutoff, lang, jobs, select, ignore, budget: Budget::default(), trust };
+            let cache_dir = if no_cache { None } else { cache.or_else(kiemchung::cache::default_dir) };
+            let budget = Budget::default();
+            let config = Config { paths, catalog, cutoff, lang, jobs, select, ignore, budget, trust, cache_dir };
             let run = check(&config)?;
             for note in &run.notes {
                 eprintln!("kiemchung: {note}");

@@ -29,6 +29,8 @@ pub struct Config {
     pub budget: Budget,
     /// Trust anchors for signature verification (built-in roots plus `--trust`).
     pub trust: TrustStore,
+    /// Where facts are cached by content hash; `None` = no cache.
+    pub cache_dir: Option<PathBuf>,
 }
 
 pub struct Run {
@@ -72,13 +74,20 @@ pub fn check(config: &Config) -> Result<Run, String> {
         let header = selected("KC107", &config.select, &config.ignore);
         budget.text = if header { facts::TextScope::Header } else { facts::TextScope::None };
     }
+    let mut notes = discovery.notes.clone();
+    let cache = open_cache(config, &budget, &mut notes)?;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(config.jobs.max(1)).build().map_err(|e| e.to_string())?;
     let all_facts: Vec<Option<FileFacts>> = pool.install(|| {
         entries
             .par_iter()
-            .map(|(_, e)| e.skip.is_none().then(|| facts::extract(&e.path, &budget, &config.trust)))
+            .map(|(_, e)| {
+                e.skip.is_none().then(|| facts::extract_cached(&e.path, &budget, &config.trust, cache.as_ref()))
+            })
             .collect()
     });
+    if let Some(Err(why)) = cache.map(crate::cache::FactsCache::flush) {
+        notes.push(config.lang.pick(format!("không ghi được bộ nhớ đệm: {why}"), format!("cache not written: {why}")));
+    }
 
     let mut findings = Vec::new();
     let mut records = Vec::new();
@@ -130,7 +139,37 @@ pub fn check(config: &Config) -> Result<Run, String> {
         findings,
         summary,
     };
-    Ok(Run { report, notes: discovery.notes })
+    Ok(Run { report, notes })
+}
+
+/// The facts cache, unless it is off. It must not lie inside a folder being checked (the input tree
+/// is never written to); a store that cannot be opened only costs speed, with a note.
+fn open_cache(
+    config: &Config,
+    budget: &Budget,
+    notes: &mut Vec<String>,
+) -> Result<Option<crate::cache::FactsCache>, String> {
+    let Some(dir) = &config.cache_dir else { return Ok(None) };
+    let resolved = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+    for input in &config.paths {
+        if input.is_dir() && input.canonicalize().is_ok_and(|input| resolved.starts_with(input)) {
+            return Err(config.lang.pick(
+                format!("--cache '{}' nằm trong thư mục đang kiểm tra: chọn thư mục khác", dir.display()),
+                format!("--cache '{}' is inside a folder being checked: choose another", dir.display()),
+            ));
+        }
+    }
+    let fingerprint = crate::cache::fingerprint(budget, &config.trust.fingerprint());
+    match crate::cache::FactsCache::open(dir, fingerprint) {
+        Ok(cache) => Ok(Some(cache)),
+        Err(why) => {
+            notes.push(config.lang.pick(
+                format!("không dùng được bộ nhớ đệm ({why}); chạy không có bộ nhớ đệm"),
+                format!("cache unavailable ({why}); running without it"),
+            ));
+            Ok(None)
+        }
+    }
 }
 
 fn check_unit(

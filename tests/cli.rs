@@ -133,9 +133,9 @@ fn demo_unit_reports_every_planted_defect_and_every_file() {
 
 #[test]
 fn output_is_identical_for_every_job_count() {
-    let one = kiemchung(&["check", DEMO, "--format", "json", "--jobs", "1"]);
-    let two = kiemchung(&["check", DEMO, "--format", "json", "--jobs", "2"]);
-    let eight = kiemchung(&["check", DEMO, "--format", "json", "--jobs", "8"]);
+    let one = kiemchung(&["check", DEMO, "--no-cache", "--format", "json", "--jobs", "1"]);
+    let two = kiemchung(&["check", DEMO, "--no-cache", "--format", "json", "--jobs", "2"]);
+    let eight = kiemchung(&["check", DEMO, "--no-cache", "--format", "json", "--jobs", "8"]);
     assert!(!one.stdout.is_empty());
     assert_eq!(one.stdout, two.stdout);
     assert_eq!(one.stdout, eight.stdout);

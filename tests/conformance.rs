@@ -37,7 +37,8 @@ fn check_corpus_with_jobs(corpus: &Path, report: &Path, jobs: &str) -> serde_jso
         .arg(corpus.join("catalog.toml"))
         .arg("--trust")
         .arg(corpus.join("trust"))
-        .args(["--format", "json", "--jobs", jobs, "--output"])
+        // No cache: every run parses, so --jobs 1 and --jobs 2 are compared on real work.
+        .args(["--no-cache", "--format", "json", "--jobs", jobs, "--output"])
         .arg(report)
         .output()
         .unwrap();

@@ -27,7 +27,7 @@ pub fn check(ctx: &FileContext, pdf: &PdfFacts, out: &mut Vec<Finding>) {
             format!("The date of issue is left blank (\"{raw}\"): an unissued draft."),
         ),
         DateLine::Invalid { raw, reason } => {
-            let (vi, en) = if *reason == "unreadable" {
+            let (vi, en) = if *reason == crate::vn::date::InvalidDate::Unreadable {
                 ("không đọc được", "cannot be read")
             } else {
                 ("là ngày không tồn tại", "does not exist")

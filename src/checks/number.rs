@@ -3,7 +3,7 @@
 use super::{Code, FileContext};
 use crate::facts::pdf::PdfFacts;
 use crate::model::Finding;
-use crate::vn::number::NumberStatus;
+use crate::vn::number::{NumberProblem, NumberStatus};
 
 pub fn check(ctx: &FileContext, pdf: &PdfFacts, out: &mut Vec<Finding>) {
     let page = Some(pdf.header_page);
@@ -27,9 +27,13 @@ pub fn check(ctx: &FileContext, pdf: &PdfFacts, out: &mut Vec<Finding>) {
         ),
         NumberStatus::Malformed => {
             let (vi, en) = match number.problem {
-                Some("no-slash") => ("thiếu dấu \"/\" giữa số và ký hiệu", "no \"/\" between number and symbol"),
-                Some("number-not-digits") => ("phần số không phải chữ số", "the number part is not digits"),
-                Some("issuer-missing") => ("thiếu tên viết tắt cơ quan ban hành", "the issuer abbreviation is missing"),
+                Some(NumberProblem::NoSlash) => {
+                    ("thiếu dấu \"/\" giữa số và ký hiệu", "no \"/\" between number and symbol")
+                }
+                Some(NumberProblem::NumberNotDigits) => ("phần số không phải chữ số", "the number part is not digits"),
+                Some(NumberProblem::IssuerMissing) => {
+                    ("thiếu tên viết tắt cơ quan ban hành", "the issuer abbreviation is missing")
+                }
                 _ => ("ký hiệu sai thể thức", "the symbol is malformed"),
             };
             ctx.finding(

@@ -51,7 +51,7 @@ impl Default for Budget {
 }
 
 /// Why a file could not be read.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Problem {
     Empty,
     /// The extension promises one kind, the bytes are another (an HTML error page named .pdf).
@@ -81,7 +81,7 @@ impl std::fmt::Display for Problem {
 }
 
 /// What reading the file came to.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
     Ok,
     /// Corrupt, truncated, empty, or not what its extension says.
@@ -91,7 +91,7 @@ pub enum Outcome {
     OverBudget(String),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FileFacts {
     pub size: u64,
     pub sha256: Option<String>,
@@ -102,6 +102,17 @@ pub struct FileFacts {
 
 /// Reads, hashes, sniffs and (for PDFs) parses one file. Never panics, never aborts.
 pub fn extract(path: &Path, budget: &Budget, trust: &signature::TrustStore) -> FileFacts {
+    extract_cached(path, budget, trust, None)
+}
+
+/// [`extract`], answered from `cache` when the same bytes were read before under the same
+/// conditions, and remembered there otherwise.
+pub fn extract_cached(
+    path: &Path,
+    budget: &Budget,
+    trust: &signature::TrustStore,
+    cache: Option<&crate::cache::FactsCache>,
+) -> FileFacts {
     let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     let started = Instant::now();
     let bytes = match read_bounded(path, budget.max_file_bytes) {
@@ -125,7 +136,16 @@ pub fn extract(path: &Path, budget: &Budget, trust: &signature::TrustStore) -> F
             }
         }
     };
-    facts_from_bytes(&bytes, &extension, budget, trust, started)
+    let Some(cache) = cache else {
+        return facts_from_bytes(&bytes, &extension, budget, trust, started);
+    };
+    let key = cache.key(&hex(&Sha256::digest(&bytes)), &extension);
+    if let Some(facts) = cache.get(&key) {
+        return facts;
+    }
+    let facts = facts_from_bytes(&bytes, &extension, budget, trust, started);
+    cache.put(key, &facts);
+    facts
 }
 
 /// The same as [`extract`] over bytes already in memory.

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
 use std::time::Instant;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct PdfFacts {
     pub pages: u32,
     /// Every signature dictionary, verified (`facts::signature`).
@@ -44,7 +44,7 @@ pub struct PdfFacts {
 }
 
 /// The second reading of pages lopdf could not decode.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct TextFallback {
     /// Pages whose text now comes from pdf-extract.
     pub pages: Vec<u32>,

@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::sync::LazyLock;
 
 /// What a document's date line says.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "state", rename_all = "kebab-case")]
 pub enum DateLine {
     /// A real calendar date.
@@ -15,9 +15,19 @@ pub enum DateLine {
     /// "ngày   tháng   năm 2023": day or month (or year) left blank.
     Blank { raw: String },
     /// Written but impossible (31/02, 15/13) or unreadable (letters for digits).
-    Invalid { raw: String, reason: &'static str },
+    Invalid { raw: String, reason: InvalidDate },
     /// No date line at all.
     Missing,
+}
+
+/// Why a written date is not a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InvalidDate {
+    /// Letters where digits should be (`1O`).
+    Unreadable,
+    /// 31/02, 15/13, 00/07.
+    NoSuchDay,
 }
 
 impl DateLine {
@@ -69,11 +79,11 @@ fn judge(raw: String, day: &str, month: &str, year: &str) -> DateLine {
         return DateLine::Blank { raw };
     }
     let (Some(d), Some(m), Some(y)) = (digits(day), digits(month), digits(year)) else {
-        return DateLine::Invalid { raw, reason: "unreadable" };
+        return DateLine::Invalid { raw, reason: InvalidDate::Unreadable };
     };
     match to_date(y, m, d) {
         Some(date) => DateLine::Dated { date, raw },
-        None => DateLine::Invalid { raw, reason: "no-such-day" },
+        None => DateLine::Invalid { raw, reason: InvalidDate::NoSuchDay },
     }
 }
 
@@ -151,9 +161,12 @@ mod tests {
             "ngày 00 tháng 07 năm 2023",
             "ngày 31 tháng 04 năm 2023",
         ] {
-            assert!(matches!(find_date_line(text), DateLine::Invalid { reason: "no-such-day", .. }), "{text}");
+            assert!(matches!(find_date_line(text), DateLine::Invalid { reason: InvalidDate::NoSuchDay, .. }), "{text}");
         }
-        assert!(matches!(find_date_line("ngày 1O tháng 11 năm 2023"), DateLine::Invalid { reason: "unreadable", .. }));
+        assert!(matches!(
+            find_date_line("ngày 1O tháng 11 năm 2023"),
+            DateLine::Invalid { reason: InvalidDate::Unreadable, .. }
+        ));
         // 29/02 exists in a leap year.
         assert_eq!(find_date_line("ngày 29 tháng 02 năm 2024").date(), Some(date(2024, 2, 29)));
     }

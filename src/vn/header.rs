@@ -10,7 +10,7 @@ use serde::Serialize;
 /// Lines a header never holds more of; real headers have 6–12.
 const MAX_HEADER_LINES: usize = 40;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Header {
     pub number: Option<NumberLine>,
     pub date: DateLine,

@@ -6,7 +6,7 @@
 //! combining marks and the pair is composed (NFC).
 
 /// The legacy encoding a font name announces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Legacy {
     Tcvn3,

@@ -12,7 +12,7 @@ const TYPE_ABBREVIATIONS: &[&str] = &[
     "BTT", "GUQ", "GM", "GGT", "GNP", "PG", "PC", "PB", "ND", "TT", "TTLT", "L",
 ];
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum NumberStatus {
     /// A well-formed number and symbol.
@@ -23,7 +23,18 @@ pub enum NumberStatus {
     Malformed,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Why a number line is malformed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NumberProblem {
+    NoSlash,
+    NumberNotDigits,
+    SymbolMissing,
+    SymbolShape,
+    IssuerMissing,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct NumberLine {
     /// The line as printed, on one line: `Số: /KH-UBND`.
     pub raw: String,
@@ -34,7 +45,7 @@ pub struct NumberLine {
     pub doc_type: Option<String>,
     pub issuer: Option<String>,
     pub status: NumberStatus,
-    pub problem: Option<&'static str>,
+    pub problem: Option<NumberProblem>,
 }
 
 static NUMBER_LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -80,26 +91,26 @@ fn read_number(so: &str, rest: &str) -> NumberLine {
         Ok(n) if num.chars().all(|c| c.is_ascii_digit()) => line.number = Some(n),
         _ => {
             line.status = NumberStatus::Malformed;
-            line.problem = Some("number-not-digits");
+            line.problem = Some(NumberProblem::NumberNotDigits);
         }
     }
     let (year, symbol) = split_year(sym);
     line.year = year;
     if symbol.is_empty() {
         line.status = NumberStatus::Placeholder;
-        line.problem = Some("symbol-missing");
+        line.problem = Some(NumberProblem::SymbolMissing);
         return line;
     }
     if !SYMBOL_SHAPE.is_match(symbol) {
         line.status = NumberStatus::Malformed;
-        line.problem.get_or_insert("symbol-shape");
+        line.problem.get_or_insert(NumberProblem::SymbolShape);
     }
     let (doc_type, issuer) = split_symbol(symbol);
     line.doc_type = doc_type;
     line.issuer = issuer;
     if line.issuer.is_none() && line.status == NumberStatus::Ok {
         line.status = NumberStatus::Malformed;
-        line.problem = Some("issuer-missing");
+        line.problem = Some(NumberProblem::IssuerMissing);
     }
     line
 }
@@ -117,7 +128,7 @@ fn read_without_slash(so: &str, rest: &str) -> NumberLine {
         doc_type: None,
         issuer: None,
         status: if placeholder { NumberStatus::Placeholder } else { NumberStatus::Malformed },
-        problem: if placeholder { None } else { Some("no-slash") },
+        problem: if placeholder { None } else { Some(NumberProblem::NoSlash) },
     }
 }
 

@@ -8,7 +8,7 @@ use rsa::{BigUint, RsaPublicKey};
 use serde::Serialize;
 use sha2::Digest;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DigestAlgorithm {
     Sha1,

@@ -22,7 +22,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 pub use trust::{TrustProblem, TrustStore};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SignatureKind {
     /// A signer's signature (approval or certification).
@@ -34,7 +34,7 @@ pub enum SignatureKind {
 }
 
 /// Where the signing time comes from (DESIGN.md: `timestamp|signed-attribute|M`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum TimeSource {
     #[serde(rename = "timestamp")]
     Timestamp,
@@ -45,7 +45,7 @@ pub enum TimeSource {
 }
 
 /// Why a verdict is not the good one, as data; the checks put it into words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "problem", content = "detail", rename_all = "kebab-case")]
 pub enum SignatureProblem {
     /// `/ByteRange` cannot be used (missing, odd, negative, past the end of the file).
@@ -81,7 +81,7 @@ pub enum SignatureProblem {
 }
 
 /// One later revision and what it changed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct RevisionChanges {
     /// 1-based revision number in the file.
     pub revision: usize,
@@ -89,7 +89,7 @@ pub struct RevisionChanges {
     pub changes: Vec<Change>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct SignatureFacts {
     pub field: Option<String>,
     pub kind: SignatureKind,

@@ -50,7 +50,7 @@ pub fn revisions(bytes: &[u8]) -> Vec<Revision> {
 }
 
 /// How much of the file a signature's byte range covers (pyHanko's `SignatureCoverageLevel`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Coverage {
     Unclear,

@@ -59,7 +59,7 @@ pub struct TrustStore {
 type CertificateLink = ([u8; 32], [u8; 32]);
 
 /// Why no trusted path was found.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "why", rename_all = "kebab-case")]
 pub enum TrustProblem {
     /// No known certificate issued `issuer` (the DN where the climb stopped).
@@ -87,6 +87,20 @@ pub struct PathResult {
 }
 
 impl TrustStore {
+    /// SHA-256 over every anchor and intermediate: facts cached under one store are not reused
+    /// under another (a trust verdict depends on it).
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut digest = Sha256::new();
+        for (tag, certificates) in [(b"A", &self.anchors), (b"I", &self.intermediates)] {
+            for certificate in certificates.iter() {
+                digest.update(tag);
+                digest.update(Sha256::digest(&certificate.der));
+            }
+        }
+        crate::facts::hex(&digest.finalize())
+    }
+
     /// The built-in Vietnamese roots and intermediates.
     pub fn builtin() -> TrustStore {
         let mut store = TrustStore::default();

@@ -1,0 +1,145 @@
+//! The facts cache: each file's facts stored by its content hash in an embedded store (redb)
+//! outside the input tree, so that re-checking a folder that barely changed only parses what
+//! changed. A key also names everything else the facts depend on (tool build, trust anchors,
+//! budgets, how much text is read); a value that does not decode is a miss, never an answer; a
+//! store that cannot be opened is rebuilt or, when another process holds it, left alone.
+
+use crate::facts::{Budget, FileFacts, Outcome};
+use redb::{Database, DatabaseError, ReadableDatabase, TableDefinition};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+const TABLE: TableDefinition<&str, &[u8]> = TableDefinition::new("file-facts");
+const FILE_NAME: &str = "facts.redb";
+
+pub struct FactsCache {
+    db: Database,
+    /// Everything besides the file's bytes that its facts depend on.
+    fingerprint: String,
+    /// Facts computed in this run, written in one transaction at the end.
+    pending: Mutex<Vec<(String, Vec<u8>)>>,
+}
+
+/// `$XDG_CACHE_HOME/kiemchung`, else `~/.cache/kiemchung` (`%LOCALAPPDATA%\kiemchung` on Windows).
+pub fn default_dir() -> Option<PathBuf> {
+    let from = |var: &str| std::env::var_os(var).filter(|v| !v.is_empty()).map(PathBuf::from);
+    from("XDG_CACHE_HOME")
+        .or_else(|| from("HOME").map(|home| home.join(".cache")))
+        .or_else(|| from("LOCALAPPDATA"))
+        .map(|base| base.join("kiemchung"))
+}
+
+/// The build of this binary: its version, and its size and modification time (a rebuild during
+/// development changes facts without changing the version).
+fn build_id() -> String {
+    let exe = std::env::current_exe().ok().and_then(|path| std::fs::metadata(path).ok());
+    let stamp = exe
+        .map(|m| {
+            let modified = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+            format!("{}-{}", m.len(), modified.map_or(0, |d| d.as_nanos()))
+        })
+        .unwrap_or_default();
+    format!("{}+{stamp}", env!("CARGO_PKG_VERSION"))
+}
+
+pub fn fingerprint(budget: &Budget, trust_fingerprint: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let parts = format!(
+        "{}|{trust_fingerprint}|{}|{}|{}|{:?}",
+        build_id(),
+        budget.max_file_bytes,
+        budget.max_stream_bytes,
+        budget.max_pages,
+        budget.text
+    );
+    crate::facts::hex(&Sha256::digest(parts.as_bytes())[..16])
+}
+
+impl FactsCache {
+    /// Opens (or creates) the store in `dir`. Err: a message for the user; the run goes on uncached.
+    pub fn open(dir: &Path, fingerprint: String) -> Result<FactsCache, String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("'{}': {e}", dir.display()))?;
+        let path = dir.join(FILE_NAME);
+        let db = match Database::create(&path) {
+            Ok(db) => db,
+            Err(DatabaseError::DatabaseAlreadyOpen | DatabaseError::LockProtocolMismatch) => {
+                return Err(format!("'{}' is in use by another run", path.display()))
+            }
+            // Corrupt, truncated, or not a redb file at all: it is only a cache, start again.
+            Err(_) => {
+                std::fs::remove_file(&path).map_err(|e| format!("'{}': {e}", path.display()))?;
+                Database::create(&path).map_err(|e| format!("'{}': {e}", path.display()))?
+            }
+        };
+        Ok(FactsCache { db, fingerprint, pending: Mutex::new(Vec::new()) })
+    }
+
+    pub fn key(&self, sha256: &str, extension: &str) -> String {
+        format!("{}/{extension}/{sha256}", self.fingerprint)
+    }
+
+    pub fn get(&self, key: &str) -> Option<FileFacts> {
+        let read = self.db.begin_read().ok()?;
+        let table = read.open_table(TABLE).ok()?;
+        let value = table.get(key).ok()??;
+        serde_json::from_slice(value.value()).ok()
+    }
+
+    /// Keeps facts for the end of the run, unless they depend on this run's circumstances (a file
+    /// over its time budget, a fallback reader that timed out).
+    pub fn put(&self, key: String, facts: &FileFacts) {
+        let circumstantial = matches!(facts.outcome, Outcome::OverBudget(_))
+            || facts.pdf.as_ref().and_then(|pdf| pdf.text_fallback.as_ref()).is_some_and(|f| f.problem.is_some());
+        if circumstantial {
+            return;
+        }
+        if let Ok(bytes) = serde_json::to_vec(facts) {
+            self.pending.lock().unwrap_or_else(|e| e.into_inner()).push((key, bytes));
+        }
+    }
+
+    /// Writes what this run computed.
+    pub fn flush(self) -> Result<(), String> {
+        let pending = self.pending.into_inner().unwrap_or_else(|e| e.into_inner());
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let write = self.db.begin_write().map_err(|e| e.to_string())?;
+        {
+            let mut table = write.open_table(TABLE).map_err(|e| e.to_string())?;
+            for (key, bytes) in &pending {
+                table.insert(key.as_str(), bytes.as_slice()).map_err(|e| e.to_string())?;
+            }
+        }
+        write.commit().map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_that_does_not_decode_is_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = FactsCache::open(dir.path(), "test".into()).unwrap();
+        let key = cache.key("00ff", "pdf");
+        let write = cache.db.begin_write().unwrap();
+        write.open_table(TABLE).unwrap().insert(key.as_str(), b"{\"size\": \"not facts\"}".as_slice()).unwrap();
+        write.commit().unwrap();
+        assert!(cache.get(&key).is_none());
+        assert!(cache.get(&cache.key("other", "pdf")).is_none());
+    }
+
+    #[test]
+    fn keys_differ_by_fingerprint_extension_and_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = FactsCache::open(dir.path(), "a".into()).unwrap();
+        let keys = [cache.key("00", "pdf"), cache.key("00", "docx"), cache.key("01", "pdf")];
+        assert_eq!(keys.iter().collect::<std::collections::BTreeSet<_>>().len(), 3);
+        let budget = Budget::default();
+        let other_scope = Budget { text: crate::facts::TextScope::Header, ..Budget::default() };
+        assert_ne!(fingerprint(&budget, "t"), fingerprint(&other_scope, "t"));
+        assert_ne!(fingerprint(&budget, "t"), fingerprint(&budget, "u"));
+    }
+}

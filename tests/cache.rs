@@ -1,0 +1,76 @@
+//! The facts cache: a cached run prints exactly what an uncached one does; a corrupt store is
+//! rebuilt; a cache never answers for other trust anchors; it never lives in the input tree.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo");
+const TRUST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/trust");
+
+fn check(extra: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_kiemchung"))
+        .args(["check", DEMO, "--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some_and(|c| c < 2), "{}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_cached_run_gives_the_same_bytes_as_an_uncached_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().to_str().unwrap();
+    let uncached = check(&["--trust", TRUST, "--no-cache"]);
+    let filling = check(&["--trust", TRUST, "--cache", cache]);
+    let store = dir.path().join("facts.redb");
+    let filled = std::fs::metadata(&store).expect("the store was created").len();
+    let cached = check(&["--trust", TRUST, "--cache", cache]);
+    assert_eq!(filling.stdout, uncached.stdout);
+    assert_eq!(cached.stdout, uncached.stdout);
+    assert_eq!(std::fs::metadata(&store).unwrap().len(), filled, "a fully cached run adds nothing");
+    assert!(stderr(&cached).is_empty(), "{}", stderr(&cached));
+}
+
+#[test]
+fn a_corrupt_store_is_rebuilt_not_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("facts.redb");
+    std::fs::write(&store, b"this is not a redb file, and certainly not facts").unwrap();
+    let cache = dir.path().to_str().unwrap();
+    let uncached = check(&["--trust", TRUST, "--no-cache"]);
+    assert_eq!(check(&["--trust", TRUST, "--cache", cache]).stdout, uncached.stdout);
+    assert!(!std::fs::read(&store).unwrap().starts_with(b"this is not"), "rebuilt");
+    assert_eq!(check(&["--trust", TRUST, "--cache", cache]).stdout, uncached.stdout);
+}
+
+#[test]
+fn facts_cached_under_one_trust_store_are_not_reused_under_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().to_str().unwrap();
+    check(&["--trust", TRUST, "--cache", cache]);
+    let without_root = check(&["--cache", cache]);
+    assert_eq!(without_root.stdout, check(&["--no-cache"]).stdout);
+    let report: serde_json::Value = serde_json::from_slice(&without_root.stdout).unwrap();
+    assert!(report["findings"].as_array().unwrap().iter().any(|f| f["code"] == "KC105"), "untrusted without the root");
+}
+
+#[test]
+fn the_cache_never_lives_in_the_input_tree() {
+    let input = tempfile::tempdir().unwrap();
+    let unit = input.path().join("don-vi");
+    std::fs::create_dir(&unit).unwrap();
+    std::fs::copy(Path::new(DEMO).join("ubnd-xa-demo/tu-cham-diem.xlsx"), unit.join("tu-cham-diem.xlsx")).unwrap();
+    let inside = input.path().join(".cache");
+    let out = Command::new(env!("CARGO_BIN_EXE_kiemchung"))
+        .args(["check", input.path().to_str().unwrap(), "--cache", inside.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--cache"), "{}", stderr(&out));
+    assert!(!inside.exists(), "nothing written in the input tree");
+}
