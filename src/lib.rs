@@ -17,4 +17,4 @@ pub mod vn;
 
 mod pipeline;
 
-pub use pipeline::{check, Config, Run};
+pub use pipeline::{check, Config, Run, PROGRESS_MIN_FILES};

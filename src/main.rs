@@ -184,7 +184,11 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             let cache_dir = if no_cache { None } else { cache.or_else(kiemchung::cache::default_dir) };
             let budget = Budget::default();
-            let config = Config { paths, catalog, cutoff, lang, jobs, select, ignore, budget, trust, cache_dir };
+            // A bar for people: on a terminal, while a human-facing report is made; never in the
+            // middle of JSON or CSV going to the same terminal or down a pipe.
+            let progress = std::io::stderr().is_terminal() && (format == Format::Text || output.is_some());
+            let config =
+                Config { paths, catalog, cutoff, lang, jobs, select, ignore, budget, trust, cache_dir, progress };
             let run = check(&config)?;
             for note in &run.notes {
                 eprintln!("kiemchung: {note}");

@@ -31,7 +31,12 @@ pub struct Config {
     pub trust: TrustStore,
     /// Where facts are cached by content hash; `None` = no cache.
     pub cache_dir: Option<PathBuf>,
+    /// Draw a progress bar on stderr (the caller decides: a terminal, a human-facing report).
+    pub progress: bool,
 }
+
+/// Fewer files than this finish before a bar would be worth drawing.
+pub const PROGRESS_MIN_FILES: usize = 200;
 
 pub struct Run {
     pub report: Report,
@@ -77,14 +82,19 @@ pub fn check(config: &Config) -> Result<Run, String> {
     let mut notes = discovery.notes.clone();
     let cache = open_cache(config, &budget, &mut notes)?;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(config.jobs.max(1)).build().map_err(|e| e.to_string())?;
+    let bar = progress_bar(config, entries.len());
     let all_facts: Vec<Option<FileFacts>> = pool.install(|| {
         entries
             .par_iter()
             .map(|(_, e)| {
-                e.skip.is_none().then(|| facts::extract_cached(&e.path, &budget, &config.trust, cache.as_ref()))
+                let facts =
+                    e.skip.is_none().then(|| facts::extract_cached(&e.path, &budget, &config.trust, cache.as_ref()));
+                bar.inc(1);
+                facts
             })
             .collect()
     });
+    bar.finish_and_clear();
     if let Some(Err(why)) = cache.map(crate::cache::FactsCache::flush) {
         notes.push(config.lang.pick(format!("không ghi được bộ nhớ đệm: {why}"), format!("cache not written: {why}")));
     }
@@ -140,6 +150,22 @@ pub fn check(config: &Config) -> Result<Run, String> {
         summary,
     };
     Ok(Run { report, notes })
+}
+
+/// A bar on stderr for long runs; hidden (and free) otherwise.
+fn progress_bar(config: &Config, files: usize) -> indicatif::ProgressBar {
+    if !config.progress || files < PROGRESS_MIN_FILES {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(Some(files as u64), indicatif::ProgressDrawTarget::stderr());
+    let template = config.lang.pick(
+        "{bar:40.cyan/blue} {pos}/{len} tệp · {elapsed_precise} · còn {eta}",
+        "{bar:40.cyan/blue} {pos}/{len} files · {elapsed_precise} · {eta} left",
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
 }
 
 /// The facts cache, unless it is off. It must not lie inside a folder being checked (the input tree
