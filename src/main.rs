@@ -270,22 +270,33 @@ fn check_output_path(path: &Path, lang: Lang) -> Result<(), String> {
     Ok(())
 }
 
-/// Temp file in the same folder, then rename: a reader never sees half a report.
+/// Temp file in the same folder, then rename: a reader never sees half a report. Only a regular file
+/// is replaced that way: `--output /dev/null`, a FIFO or a device is written into (renaming over
+/// /dev/null as root would turn it into a plain file that every other program then reads and fills),
+/// and a symbolic link is followed to the file it names.
 fn write_atomically(path: &Path, bytes: &[u8], lang: Lang) -> Result<(), String> {
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let fail = |e: &dyn std::fmt::Display| {
         format!("{} '{}': {e}", lang.pick("không ghi được", "cannot write"), path.display())
     };
+    let target = match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            let mut special = std::fs::OpenOptions::new().write(true).open(path).map_err(|e| fail(&e))?;
+            return special.write_all(bytes).and_then(|_| special.flush()).map_err(|e| fail(&e));
+        }
+        Ok(_) => path.canonicalize().map_err(|e| fail(&e))?,
+        Err(_) => path.to_path_buf(),
+    };
+    let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut temp = tempfile::NamedTempFile::new_in(parent).map_err(|e| fail(&e))?;
     temp.write_all(bytes).map_err(|e| fail(&e))?;
     // The temp file is private (0600); a report is for sharing: the old file's mode, else rw-r--r--.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
+        let mode = std::fs::metadata(&target).map(|m| m.permissions().mode()).unwrap_or(0o644);
         temp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).map_err(|e| fail(&e))?;
     }
-    temp.persist(path).map_err(|e| fail(&e.error))?;
+    temp.persist(&target).map_err(|e| fail(&e.error))?;
     Ok(())
 }
 

@@ -439,3 +439,33 @@ fn a_pdf_whose_cross_reference_table_had_to_be_rebuilt_gets_kc605() {
     assert_eq!(codes_for(&report, "hong-xref.pdf"), vec!["KC605"]);
     assert_eq!(status_of(&report, "hong-xref.pdf"), "ok", "still read, and checked");
 }
+
+/// `--output /dev/null`, a FIFO and a symbolic link are written into, never replaced by a rename (as
+/// root, a rename over /dev/null turned it into a plain file that every other program then read).
+#[cfg(unix)]
+#[test]
+fn special_outputs_are_written_into_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let expected = kiemchung(&["check", DEMO, "--format", "json"]).stdout;
+
+    let out = kiemchung(&["check", DEMO, "--format", "json", "--output", "/dev/null"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(fs::metadata("/dev/null").unwrap().file_type().is_char_device(), "/dev/null is still a device");
+
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("that.json");
+    fs::write(&real, b"old").unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    kiemchung(&["check", DEMO, "--format", "json", "--output", link.to_str().unwrap()]);
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
+    assert_eq!(fs::read(&real).unwrap(), expected);
+
+    let fifo = dir.path().join("pipe");
+    if Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success()) {
+        let reader = Command::new("cat").arg(&fifo).stdout(std::process::Stdio::piped()).spawn().unwrap();
+        kiemchung(&["check", DEMO, "--format", "json", "--output", fifo.to_str().unwrap()]);
+        assert_eq!(reader.wait_with_output().unwrap().stdout, expected);
+        assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO stays a FIFO");
+    }
+}
