@@ -19,6 +19,15 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// The word a report shows (`0 điểm`, `cảnh báo`, `thông tin`).
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Severity::Zero => lang.pick("0 điểm", "zero"),
+            Severity::Warning => lang.pick("cảnh báo", "warning"),
+            Severity::Info => lang.pick("thông tin", "info"),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
@@ -243,6 +252,33 @@ pub struct Report {
     pub files: Vec<FileRecord>,
     pub findings: Vec<Finding>,
     pub summary: Summary,
+}
+
+impl Summary {
+    /// "10 đơn vị, 415 tệp; 61 lỗi bị chấm 0 điểm, …; có nguy cơ mất 62,5 / 242 điểm tự chấm".
+    pub fn totals(&self, lang: Lang) -> String {
+        let (at_risk, claimed) = (crate::checks::points(self.at_risk, lang), crate::checks::points(self.claimed, lang));
+        let (units, files, counts) = (self.units, self.files, &self.findings);
+        lang.pick(
+            format!(
+                "{units} đơn vị, {files} tệp; {} lỗi bị chấm 0 điểm, {} cảnh báo, {} thông tin; có nguy cơ mất {at_risk} / {claimed} điểm tự chấm",
+                counts.zero, counts.warning, counts.info
+            ),
+            format!(
+                "{units} units, {files} files; {} zero-score findings, {} warnings, {} info; {at_risk} of {claimed} claimed points at risk",
+                counts.zero, counts.warning, counts.info
+            ),
+        )
+    }
+}
+
+impl Report {
+    /// Units by points at risk, most first (the triage order of every report).
+    pub fn units_by_risk(&self) -> Vec<&UnitRecord> {
+        let mut ranked: Vec<&UnitRecord> = self.units.iter().collect();
+        ranked.sort_by(|a, b| b.at_risk.total_cmp(&a.at_risk).then_with(|| a.id.cmp(&b.id)));
+        ranked
+    }
 }
 
 /// Points are shown with at most two decimals; sums of binary floats are rounded so that

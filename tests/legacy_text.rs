@@ -4,40 +4,16 @@
 use kiemchung::facts::signature::TrustStore;
 use kiemchung::facts::{facts_from_bytes, Budget, Outcome};
 use kiemchung::vn::legacy::Legacy;
-use lopdf::content::{Content, Operation};
-use lopdf::{dictionary, Document, Object, Stream};
+mod common;
 
-/// A one-page PDF whose lines are shown, as raw bytes, with `font`.
+use lopdf::dictionary;
+
+/// A one-page PDF whose lines are shown, as raw bytes, with `font` (a WinAnsi Type1 font).
 fn pdf_with_lines(font: &str, lines: &[Vec<u8>]) -> Vec<u8> {
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let font_id = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => font, "Encoding" => "WinAnsiEncoding",
-    });
-    let resources_id = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font_id } });
-    let mut operations = vec![Operation::new("BT", vec![]), Operation::new("Tf", vec!["F1".into(), 12.into()])];
-    for (i, line) in lines.iter().enumerate() {
-        operations.push(Operation::new(
-            "Tm",
-            vec![1.into(), 0.into(), 0.into(), 1.into(), 50.into(), (800 - 20 * i as i64).into()],
-        ));
-        operations.push(Operation::new("Tj", vec![Object::String(line.clone(), lopdf::StringFormat::Literal)]));
-    }
-    operations.push(Operation::new("ET", vec![]));
-    let content_id = doc.add_object(Stream::new(dictionary! {}, Content { operations }.encode().unwrap()));
-    let page_id = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id, "Resources" => resources_id,
-        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-    });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1 }),
-    );
-    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog_id);
-    let mut bytes = Vec::new();
-    doc.save_to(&mut bytes).unwrap();
-    bytes
+    let font = |_: &mut lopdf::Document| {
+        dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => font, "Encoding" => "WinAnsiEncoding" }
+    };
+    common::one_page_pdf(font, lines.to_vec())
 }
 
 #[test]

@@ -66,14 +66,6 @@ fn escape(text: &str) -> String {
     out
 }
 
-fn severity_text(severity: Severity, lang: Lang) -> &'static str {
-    match severity {
-        Severity::Zero => lang.pick("0 điểm", "zero"),
-        Severity::Warning => lang.pick("cảnh báo", "warning"),
-        Severity::Info => lang.pick("thông tin", "info"),
-    }
-}
-
 pub fn render(report: &Report, options: &RenderOptions) -> String {
     let lang = options.lang;
     let mut out = String::new();
@@ -94,28 +86,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
         lang.pick("bộ tiêu chí", "catalog"),
         escape(&report.catalog.id),
         report.catalog.year,
-        lang.pick(
-            format!(
-                "{} đơn vị, {} tệp; {} lỗi 0 điểm, {} cảnh báo, {} thông tin; có nguy cơ mất {} / {} điểm",
-                s.units,
-                s.files,
-                s.findings.zero,
-                s.findings.warning,
-                s.findings.info,
-                points(s.at_risk, lang),
-                points(s.claimed, lang)
-            ),
-            format!(
-                "{} units, {} files; {} zero, {} warnings, {} info; {} of {} points at risk",
-                s.units,
-                s.files,
-                s.findings.zero,
-                s.findings.warning,
-                s.findings.info,
-                points(s.at_risk, lang),
-                points(s.claimed, lang)
-            ),
-        )
+        s.totals(lang)
     );
     units_table(&mut out, report, lang);
     codes_table(&mut out, report, lang);
@@ -125,22 +96,36 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     out
 }
 
+/// `opening` (a heading and `<table>`), then the header row.
+fn table_start(out: &mut String, opening: &str, headers: &[&str]) {
+    out.push_str(opening);
+    out.push_str("<tr>");
+    for header in headers {
+        let _ = write!(out, "<th>{header}</th>");
+    }
+    out.push_str("</tr>\n");
+}
+
 fn units_table(out: &mut String, report: &Report, lang: Lang) {
-    let mut ranked: Vec<_> = report.units.iter().collect();
-    ranked.sort_by(|a, b| b.at_risk.total_cmp(&a.at_risk).then_with(|| a.id.cmp(&b.id)));
+    let ranked = report.units_by_risk();
     if ranked.is_empty() {
         return;
     }
-    let _ = writeln!(
+    table_start(
         out,
-        "<h2>{}</h2><table id=\"units\"><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        lang.pick("Đơn vị theo số điểm có nguy cơ mất", "Units by points at risk"),
-        lang.pick("Đơn vị", "Unit"),
-        lang.pick("Tự chấm", "Claimed"),
-        lang.pick("Có nguy cơ mất", "At risk"),
-        lang.pick("Lỗi 0 điểm", "Zero"),
-        lang.pick("Cảnh báo", "Warnings"),
-        lang.pick("Tệp", "Files"),
+        &format!(
+            "<h2>{}</h2><table id=\"units\">",
+            lang.pick("Đơn vị theo số điểm có nguy cơ mất", "Units by points at risk")
+        ),
+        &[
+            "#",
+            lang.pick("Đơn vị", "Unit"),
+            lang.pick("Tự chấm", "Claimed"),
+            lang.pick("Có nguy cơ mất", "At risk"),
+            lang.pick("Lỗi 0 điểm", "Zero"),
+            lang.pick("Cảnh báo", "Warnings"),
+            lang.pick("Tệp", "Files"),
+        ],
     );
     for (rank, unit) in ranked.iter().enumerate() {
         let _ = writeln!(
@@ -162,16 +147,17 @@ fn codes_table(out: &mut String, report: &Report, lang: Lang) {
     if report.summary.codes.is_empty() {
         return;
     }
-    let _ = writeln!(
+    table_start(
         out,
-        "<h2>{}</h2><table id=\"codes\"><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        lang.pick("Theo mã", "By code"),
-        lang.pick("Mã", "Code"),
-        lang.pick("Quy tắc", "Rule"),
-        lang.pick("Mức", "Severity"),
-        lang.pick("Phát hiện", "Findings"),
-        lang.pick("Đơn vị", "Units"),
-        lang.pick("Tệp", "Files"),
+        &format!("<h2>{}</h2><table id=\"codes\">", lang.pick("Theo mã", "By code")),
+        &[
+            lang.pick("Mã", "Code"),
+            lang.pick("Quy tắc", "Rule"),
+            lang.pick("Mức", "Severity"),
+            lang.pick("Phát hiện", "Findings"),
+            lang.pick("Đơn vị", "Units"),
+            lang.pick("Tệp", "Files"),
+        ],
     );
     for code in &report.summary.codes {
         let _ = writeln!(
@@ -179,7 +165,7 @@ fn codes_table(out: &mut String, report: &Report, lang: Lang) {
             "<tr><td><a class=\"code\" href=\"#code={c}\">{c}</a></td><td>{}</td><td class=\"sev {}\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             escape(code.name),
             code.severity.as_str(),
-            severity_text(code.severity, lang),
+            code.severity.label(lang),
             code.findings,
             code.units,
             code.files,
@@ -211,7 +197,7 @@ fn filters(out: &mut String, report: &Report, lang: Lang) {
     select(out, "criterion", lang.pick("Tiêu chí", "Criterion"), all, &pairs(criteria));
     select(out, "code", lang.pick("Mã", "Code"), all, &pairs(codes.into_iter().collect()));
     let severity_options: Vec<(String, String)> =
-        severities.iter().rev().map(|s| (s.as_str().to_string(), severity_text(*s, lang).to_string())).collect();
+        severities.iter().rev().map(|s| (s.as_str().to_string(), s.label(lang).to_string())).collect();
     select(out, "severity", lang.pick("Mức", "Severity"), all, &severity_options);
     let _ = writeln!(
         out,
@@ -243,16 +229,20 @@ fn findings_by_unit(out: &mut String, report: &Report, lang: Lang) {
             ),
             None => lang.pick("Tệp kiểm tra riêng lẻ", "Files checked on their own").to_string(),
         };
-        let _ = writeln!(
+        table_start(
             out,
-            "<section class=\"unit\" data-unit=\"{}\"><h2>{heading}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-            escape(unit.unwrap_or_default()),
-            lang.pick("Tiêu chí", "Criterion"),
-            lang.pick("Mã", "Code"),
-            lang.pick("Mức", "Severity"),
-            lang.pick("Tệp", "File"),
-            lang.pick("Nội dung", "Finding"),
-            lang.pick("Trích dẫn, giải thích", "Excerpt, explanation"),
+            &format!(
+                "<section class=\"unit\" data-unit=\"{}\"><h2>{heading}</h2><table>",
+                escape(unit.unwrap_or_default())
+            ),
+            &[
+                lang.pick("Tiêu chí", "Criterion"),
+                lang.pick("Mã", "Code"),
+                lang.pick("Mức", "Severity"),
+                lang.pick("Tệp", "File"),
+                lang.pick("Nội dung", "Finding"),
+                lang.pick("Trích dẫn, giải thích", "Excerpt, explanation"),
+            ],
         );
         for finding in &report.findings[start..end] {
             finding_row(out, finding, lang);
@@ -276,7 +266,7 @@ fn finding_row(out: &mut String, finding: &Finding, lang: Lang) {
         escape(finding.criterion.as_deref().unwrap_or_default()),
         escape(finding.file.as_deref().unwrap_or_default()),
         escape(finding.criterion.as_deref().unwrap_or_default()),
-        severity_text(finding.severity, lang),
+        finding.severity.label(lang),
         escape(&finding.message),
         code = finding.code,
         sev = finding.severity.as_str(),

@@ -96,20 +96,7 @@ fn write_summary(out: &mut String, report: &Report, options: &RenderOptions) {
     let lang = options.lang;
     let s = &report.summary;
     let _ = writeln!(out);
-    let _ = writeln!(
-        out,
-        "{}",
-        lang.pick(
-            format!(
-                "Tổng cộng: {} đơn vị, {} tệp; {} lỗi bị chấm 0 điểm, {} cảnh báo, {} thông tin; có nguy cơ mất {} / {} điểm tự chấm.",
-                s.units, s.files, s.findings.zero, s.findings.warning, s.findings.info, fmt_points(s.at_risk, lang), fmt_points(s.claimed, lang)
-            ),
-            format!(
-                "Total: {} units, {} files; {} zero-score findings, {} warnings, {} info; {} of {} claimed points at risk.",
-                s.units, s.files, s.findings.zero, s.findings.warning, s.findings.info, fmt_points(s.at_risk, lang), fmt_points(s.claimed, lang)
-            ),
-        )
-    );
+    let _ = writeln!(out, "{} {}.", lang.pick("Tổng cộng:", "Total:"), s.totals(lang));
     if !s.codes.is_empty() {
         let _ = writeln!(out, "{}:", lang.pick("Theo mã", "By code"));
         for code in &s.codes {
@@ -128,8 +115,7 @@ fn write_summary(out: &mut String, report: &Report, options: &RenderOptions) {
         }
     }
     if report.units.len() > 1 {
-        let mut ranked: Vec<_> = report.units.iter().collect();
-        ranked.sort_by(|a, b| b.at_risk.total_cmp(&a.at_risk).then_with(|| a.id.cmp(&b.id)));
+        let ranked = report.units_by_risk();
         let _ = writeln!(out, "{}", lang.pick("Đơn vị theo số điểm có nguy cơ mất:", "Units by points at risk:"));
         for unit in ranked {
             let counts = lang.pick(

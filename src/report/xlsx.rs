@@ -48,14 +48,6 @@ fn table_header(sheet: &mut Worksheet, columns: &[(&str, f64)], rows: usize, hea
     Ok(())
 }
 
-fn severity_text(severity: Severity, lang: Lang) -> &'static str {
-    match severity {
-        Severity::Zero => lang.pick("0 điểm", "zero"),
-        Severity::Warning => lang.pick("cảnh báo", "warning"),
-        Severity::Info => lang.pick("thông tin", "info"),
-    }
-}
-
 fn summary_sheet(sheet: &mut Worksheet, report: &Report, lang: Lang, header: &Format) -> Result<(), XlsxError> {
     let columns = lang.pick(
         [
@@ -79,8 +71,7 @@ fn summary_sheet(sheet: &mut Worksheet, report: &Report, lang: Lang, header: &Fo
             ("Files", 9.0),
         ],
     );
-    let mut ranked: Vec<_> = report.units.iter().collect();
-    ranked.sort_by(|a, b| b.at_risk.total_cmp(&a.at_risk).then_with(|| a.id.cmp(&b.id)));
+    let ranked = report.units_by_risk();
     table_header(sheet, &columns, ranked.len(), header)?;
     for (i, unit) in ranked.iter().enumerate() {
         let row = i as u32 + 1;
@@ -106,7 +97,7 @@ fn summary_sheet(sheet: &mut Worksheet, report: &Report, lang: Lang, header: &Fo
         let row = start + 1 + i as u32;
         sheet.write_string(row, 0, code.code)?;
         sheet.write_string(row, 1, code.name)?;
-        sheet.write_string(row, 2, severity_text(code.severity, lang))?;
+        sheet.write_string(row, 2, code.severity.label(lang))?;
         sheet.write_number(row, 3, code.findings as f64)?;
         sheet.write_number(row, 4, code.units as f64)?;
         sheet.write_number(row, 5, code.files as f64)?;
@@ -152,7 +143,7 @@ fn findings_sheet(sheet: &mut Worksheet, report: &Report, lang: Lang, header: &F
         }
         sheet.write_string(row, 4, finding.code)?;
         sheet.write_string(row, 5, finding.name)?;
-        sheet.write_string(row, 6, severity_text(finding.severity, lang))?;
+        sheet.write_string(row, 6, finding.severity.label(lang))?;
         sheet.write_string(row, 7, &finding.message)?;
         sheet.write_string(row, 8, finding.excerpt.as_deref().unwrap_or_default())?;
         if let Some(rule) = lookup(finding.code) {
