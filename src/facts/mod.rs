@@ -22,6 +22,8 @@ pub struct Budget {
     /// Per stream, when decompressing.
     pub max_stream_bytes: usize,
     pub max_pages: usize,
+    /// Indirect objects per PDF: beyond this, revisions and text are not worth walking.
+    pub max_objects: usize,
     /// Checked between pages; a file still being read then is marked over budget.
     pub deadline: Duration,
     /// How much page text to read: all of it, or only the header page when the selected rules need
@@ -44,6 +46,7 @@ impl Default for Budget {
             max_file_bytes: 256 * 1024 * 1024,
             max_stream_bytes: 32 * 1024 * 1024,
             max_pages: 2_000,
+            max_objects: 1_000_000,
             deadline: Duration::from_secs(30),
             text: TextScope::All,
         }

@@ -81,6 +81,9 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
         Ok(doc) => doc,
         Err(error) => return Err(classify_load_error(bytes, &error)),
     };
+    if doc.objects.len() > budget.max_objects {
+        return Err(Outcome::OverBudget(format!("objects: {} > {}", doc.objects.len(), budget.max_objects)));
+    }
     let pages = doc.get_pages();
     // An encrypted file whose password we do not have may still "load", with nothing readable.
     if doc.trailer.get(b"Encrypt").is_ok() && (pages.is_empty() || doc.encryption_state.is_none()) {
