@@ -142,11 +142,12 @@ pub fn extract_cached(
     let Some(cache) = cache else {
         return facts_from_bytes(&bytes, &extension, budget, trust, started);
     };
-    let key = cache.key(&hex(&Sha256::digest(&bytes)), &extension);
+    let sha256 = hex(&Sha256::digest(&bytes));
+    let key = cache.key(&sha256, &extension);
     if let Some(facts) = cache.get(&key) {
         return facts;
     }
-    let facts = facts_from_bytes(&bytes, &extension, budget, trust, started);
+    let facts = facts_from_hashed_bytes(&bytes, sha256, &extension, budget, trust, started);
     cache.put(key, &facts);
     facts
 }
@@ -160,7 +161,19 @@ pub fn facts_from_bytes(
     trust: &signature::TrustStore,
     started: Instant,
 ) -> FileFacts {
-    let sha256 = Some(hex(&Sha256::digest(bytes)));
+    facts_from_hashed_bytes(bytes, hex(&Sha256::digest(bytes)), extension, budget, trust, started)
+}
+
+/// [`facts_from_bytes`] when the content hash is already known (the cache key needed it first).
+fn facts_from_hashed_bytes(
+    bytes: &[u8],
+    sha256: String,
+    extension: &str,
+    budget: &Budget,
+    trust: &signature::TrustStore,
+    started: Instant,
+) -> FileFacts {
+    let sha256 = Some(sha256);
     let kind = sniff::sniff(bytes);
     let mut facts = FileFacts { size: bytes.len() as u64, sha256, kind, outcome: Outcome::Ok, pdf: None };
     if kind == Kind::Empty {
