@@ -64,15 +64,14 @@ pub fn is_statistics_page(text: &str) -> bool {
     if STATISTICS_HEADING.is_match(text) {
         return true;
     }
-    let annex = text.lines().any(|line| line.trim_start().starts_with("PHỤ LỤC"));
-    let numbered_column = text.split_whitespace().any(|word| word == "STT" || word == "TT");
-    let figures = text
-        .split_whitespace()
-        .filter(|w| {
+    // Cheapest test first: most pages are not an annex.
+    let annex = text.contains("PHỤ LỤC") && text.lines().any(|line| line.trim_start().starts_with("PHỤ LỤC"));
+    annex && text.split_whitespace().any(|word| word == "STT" || word == "TT") && {
+        let figure = |w: &str| {
             w.chars().any(|c| c.is_ascii_digit()) && w.chars().all(|c| c.is_ascii_digit() || ".,%/".contains(c))
-        })
-        .count();
-    annex && numbered_column && figures >= 8
+        };
+        text.split_whitespace().filter(|w| figure(w)).nth(7).is_some()
+    }
 }
 
 pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Instant) -> Result<PdfFacts, Outcome> {
@@ -202,7 +201,7 @@ impl PageAnalysis {
         // Letters only: spacing and line breaks differ between readers of the same document.
         let letters_only: String = text.chars().filter(|c| c.is_alphanumeric()).collect();
         self.text_digest.update(letters_only.as_bytes());
-        let letters = letters(&text);
+        let letters = letters_only.chars().count();
         self.text_chars += letters;
         self.outline.add_page(number, &text);
         if self.statistics_table_page.is_none() && is_statistics_page(&text) {

@@ -4,6 +4,7 @@
 
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Encoding, Object, ObjectId};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
@@ -44,6 +45,35 @@ struct Font<'a> {
     code_bytes: usize,
     /// `.VnTime` (TCVN3; `true` for the capitals fonts `…H`) or `VNI-Times`.
     legacy: Option<(Legacy, bool)>,
+    /// Codes are fixed-length (`code_bytes`): a simple font, or a composite one under Identity-H/V.
+    fixed_length_codes: bool,
+    /// Codes already decoded through the ToUnicode map, by code: lopdf allocates for every
+    /// character it looks up, and a document shows the same few hundred codes thousands of times.
+    decoded: RefCell<HashMap<u32, Box<str>>>,
+}
+
+impl Font<'_> {
+    fn write_text(&self, bytes: &[u8], out: &mut String) {
+        let Encoding::UnicodeMapEncoding(cmap) = &self.encoding else {
+            let _ = self.encoding.write_to_string(bytes, out);
+            return;
+        };
+        if !self.fixed_length_codes {
+            let _ = self.encoding.write_to_string(bytes, out);
+            return;
+        }
+        let mut decoded = self.decoded.borrow_mut();
+        for code in bytes.chunks(self.code_bytes) {
+            let value = code.iter().fold(0u32, |value, &byte| value << 8 | u32::from(byte));
+            // A trailing odd byte of a two-byte font is its own (one-byte) key.
+            let key = value | (code.len() as u32) << 24;
+            let text = decoded.entry(key).or_insert_with(|| {
+                let units = cmap.get(value, code.len() as u8).unwrap_or_else(|| vec![0xFFFD]);
+                String::from_utf16_lossy(&units).into_boxed_str()
+            });
+            out.push_str(text);
+        }
+    }
 }
 
 impl<'a> PageReader<'a> {
@@ -74,7 +104,15 @@ impl<'a> PageReader<'a> {
                 let name = font.get(b"BaseFont").and_then(Object::as_name).ok();
                 let legacy = name.and_then(|n| Legacy::from_font_name(&String::from_utf8_lossy(n)));
                 let composite = font.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type0".as_slice());
-                Some(Rc::new(Font { encoding, code_bytes: if composite { 2 } else { 1 }, legacy }))
+                let identity =
+                    matches!(font.get(b"Encoding").and_then(Object::as_name).ok(), Some(b"Identity-H" | b"Identity-V"));
+                Some(Rc::new(Font {
+                    encoding,
+                    code_bytes: if composite { 2 } else { 1 },
+                    legacy,
+                    fixed_length_codes: !composite || identity,
+                    decoded: RefCell::new(HashMap::new()),
+                }))
             })
             .clone()
     }
@@ -213,9 +251,60 @@ impl<'a> Extractor<'_, 'a> {
         match font.legacy {
             Some((Legacy::Tcvn3, capitals)) => self.out.push_str(&decode_tcvn3(bytes, capitals)),
             Some((Legacy::Vni, _)) => self.out.push_str(&decode_vni(bytes)),
-            _ => {
-                let _ = font.encoding.write_to_string(bytes, &mut self.out);
-            }
+            _ => font.write_text(bytes, &mut self.out),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lopdf::{dictionary, Stream};
+
+    /// A document holding one font whose ToUnicode map sends each `(code, hex length)` to `text`.
+    fn document(subtype: &str, encoding: Option<&str>, map: &[(&str, &str)]) -> (Document, Dictionary) {
+        let mut cmap = String::from(
+            "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CMapName /Test def\n/CMapType 2 def\n1 begincodespacerange\n",
+        );
+        let width = map.first().map_or(2, |(code, _)| code.len());
+        cmap += &format!("<{}> <{}>\nendcodespacerange\n{} beginbfchar\n", "0".repeat(width), "F".repeat(width), map.len());
+        for (code, text) in map {
+            let utf16: String = text.encode_utf16().map(|u| format!("{u:04X}")).collect();
+            cmap += &format!("<{code}> <{utf16}>\n");
+        }
+        cmap += "endbfchar\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+        let mut doc = Document::with_version("1.7");
+        let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.into_bytes()));
+        let mut font = dictionary! { "Type" => "Font", "Subtype" => subtype, "ToUnicode" => to_unicode };
+        if let Some(encoding) = encoding {
+            font.set("Encoding", Object::Name(encoding.as_bytes().to_vec()));
+        }
+        (doc, font)
+    }
+
+    fn decode(doc: &Document, font: &Dictionary, bytes: &[u8]) -> String {
+        let mut reader = PageReader::new(doc, 1 << 20);
+        let font = reader.font(font).expect("font");
+        let mut out = String::new();
+        font.write_text(bytes, &mut out);
+        // Twice: the second time from the memo, the same text.
+        let mut again = String::new();
+        font.write_text(bytes, &mut again);
+        assert_eq!(out, again);
+        out
+    }
+
+    #[test]
+    fn one_byte_codes_through_the_to_unicode_map() {
+        let (doc, font) = document("TrueType", None, &[("01", "Ỉ"), ("02", "ư"), ("03", "ffi")]);
+        assert_eq!(decode(&doc, &font, b"\x01\x02\x03\x01"), "Ỉưffiỉ".replace('ỉ', "Ỉ"));
+        assert_eq!(decode(&doc, &font, b"\x01\x09"), "Ỉ\u{FFFD}", "an unmapped code is a replacement character");
+    }
+
+    #[test]
+    fn two_byte_codes_of_an_identity_font() {
+        let (doc, font) = document("Type0", Some("Identity-H"), &[("0102", "Đ"), ("0001", "ấ")]);
+        assert_eq!(decode(&doc, &font, b"\x01\x02\x00\x01"), "Đấ");
+        assert!(decode(&doc, &font, b"\x01\x02\x01").starts_with('Đ'), "a dangling byte does not lose the rest");
     }
 }

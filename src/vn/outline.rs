@@ -3,6 +3,7 @@
 //! the page it starts on. Read from line starts only: a number inside a sentence is not a heading.
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -90,20 +91,32 @@ pub fn ordinal_as_roman(word: &str) -> Option<&'static str> {
 }
 
 /// Lines of a page with a lone `PHẦN` / `MỤC` joined to the label on the next line.
-fn logical_lines(text: &str) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
+fn logical_lines(text: &str) -> Vec<Cow<'_, str>> {
+    let mut lines: Vec<Cow<str>> = Vec::new();
     let mut pending_word: Option<&str> = None;
     for line in text.lines() {
         match pending_word.take() {
-            Some(word) => lines.push(format!("{word} {}", line.trim())),
-            None if matches!(super::text::fold(line.trim()).as_str(), "phan" | "muc") => {
-                pending_word = Some(line.trim())
-            }
-            None => lines.push(line.to_string()),
+            Some(word) => lines.push(Cow::Owned(format!("{word} {}", line.trim()))),
+            None if is_lone_division_word(line.trim()) => pending_word = Some(line.trim()),
+            None => lines.push(Cow::Borrowed(line)),
         }
     }
-    lines.extend(pending_word.map(str::to_string));
+    lines.extend(pending_word.map(Cow::Borrowed));
     lines
+}
+
+/// `PHẦN` or `MỤC` (any case, with or without diacritics, NFC or NFD) and nothing else.
+fn is_lone_division_word(line: &str) -> bool {
+    // Folding costs a decomposition: only words short enough to be one of the two are folded.
+    line.len() <= 12 && matches!(super::text::fold(line).as_str(), "phan" | "muc")
+}
+
+/// Can a heading start with this character? Most lines cannot, and skip the regex.
+fn may_start_heading(line: &str) -> bool {
+    line.trim_start()
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || "IVXLCPpMmđ".contains(c) || c.is_ascii_lowercase())
 }
 
 /// Builds an outline page by page (the facts step reads each page once).
@@ -129,6 +142,9 @@ impl OutlineBuilder {
             for line in logical_lines(text) {
                 if outline.headings.len() >= MAX_HEADINGS {
                     return;
+                }
+                if !may_start_heading(&line) {
+                    continue;
                 }
                 let Some(caps) = HEADING.captures(&line) else { continue };
                 let (level, label) = if let Some(m) = caps.name("phan") {

@@ -220,6 +220,21 @@ pub fn extract(doc: &Document, bytes: &[u8], trust: &TrustStore, max_stream_byte
     found.into_iter().map(|(_, facts)| facts).collect()
 }
 
+/// One signature's CMS judged against the bytes it claims to sign, without a PDF around it: what
+/// [`extract`] does per signature dictionary once the slices are cut (fuzzing reaches the CMS,
+/// certificate, timestamp and revocation parsers through here).
+pub fn check_contents(
+    contents: &[u8],
+    signed: &[&[u8]],
+    subfilter: Option<&str>,
+    trust: &TrustStore,
+) -> SignatureFacts {
+    let mut facts = SignatureFacts::new(None, SignatureKind::Signature, subfilter.map(str::to_string));
+    let context = verify::Context { trust, claimed_time: None, revocation: &revocation::RevocationData::default() };
+    verify::signature(&mut facts, signed, contents, &context);
+    facts
+}
+
 /// Where the signed bytes end (saturating: the numbers come from the file).
 fn range_end(byte_range: &[i64]) -> i64 {
     byte_range.chunks(2).map(|p| p.iter().fold(0i64, |a, &b| a.saturating_add(b))).max().unwrap_or(0)
