@@ -6,6 +6,7 @@ pub mod attach;
 pub mod cache;
 pub mod catalog;
 pub mod checks;
+pub mod container;
 pub mod discover;
 pub mod explain;
 pub mod facts;

@@ -337,7 +337,7 @@ fn sheet_error_text(error: &SheetError, lang: Lang) -> String {
             "no header row (Mã tiêu chí, Điểm tự chấm, Giải trình, Tài liệu kiểm chứng) on any sheet".into(),
         ),
         SheetError::Corrupt(detail) => lang.pick(format!("tệp hỏng, không mở được ({detail})"), format!("corrupt, cannot be opened ({detail})")),
-        SheetError::TooLarge(detail) => lang.pick(format!("vượt giới hạn kích thước ({detail})"), format!("over the size limit ({detail})")),
+        SheetError::OverBudget(detail) => lang.pick(format!("vượt giới hạn an toàn ({detail})"), format!("over a safety budget ({detail})")),
     }
 }
 

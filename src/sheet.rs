@@ -12,8 +12,6 @@ use std::sync::LazyLock;
 
 /// Larger workbooks are refused: a self-assessment sheet is a few hundred rows.
 const MAX_WORKBOOK_BYTES: u64 = 64 * 1024 * 1024;
-/// Bound on what the zip entries of an xlsx/ods may inflate to (zip bombs).
-const MAX_UNZIPPED_BYTES: u64 = 256 * 1024 * 1024;
 /// Rows searched for the header.
 const HEADER_SEARCH_ROWS: usize = 20;
 
@@ -101,7 +99,8 @@ pub enum SheetError {
     Corrupt(String),
     /// Opened, but no sheet has a recognisable header.
     NoHeader,
-    TooLarge(String),
+    /// A safety budget was exceeded (size, zip entries, unzipped bytes, ratio, XML depth): which.
+    OverBudget(String),
 }
 
 type Grid = Vec<Vec<Data>>;
@@ -112,7 +111,7 @@ pub fn read_workbook(path: &Path) -> Result<Sheet, SheetError> {
     let file = std::fs::File::open(path).map_err(|e| SheetError::Corrupt(e.to_string()))?;
     file.take(MAX_WORKBOOK_BYTES + 1).read_to_end(&mut bytes).map_err(|e| SheetError::Corrupt(e.to_string()))?;
     if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
-        return Err(SheetError::TooLarge(format!("> {MAX_WORKBOOK_BYTES} bytes")));
+        return Err(SheetError::OverBudget(format!("file size: > {MAX_WORKBOOK_BYTES} bytes")));
     }
     let is_csv = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     read_workbook_bytes(&bytes, is_csv)
@@ -132,13 +131,13 @@ pub fn read_workbook_bytes(bytes: &[u8], is_csv: bool) -> Result<Sheet, SheetErr
     grids.into_iter().find_map(|(name, grid)| read_grid(&name, &grid)).ok_or(SheetError::NoHeader)
 }
 
+/// Zip and XML bombs stop here, before calamine inflates anything (`container`).
 fn check_unzipped_size(bytes: &[u8]) -> Result<(), SheetError> {
-    let archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| SheetError::Corrupt(e.to_string()))?;
-    let total = archive.decompressed_size().unwrap_or(0);
-    if total > u128::from(MAX_UNZIPPED_BYTES) || archive.len() > 10_000 {
-        return Err(SheetError::TooLarge(format!("{} entries, {total} bytes unzipped", archive.len())));
-    }
-    Ok(())
+    use crate::container::{check, ContainerBudget, ContainerError};
+    check(bytes, &ContainerBudget::default()).map_err(|error| match error {
+        ContainerError::Corrupt(detail) => SheetError::Corrupt(detail),
+        ContainerError::OverBudget(detail) => SheetError::OverBudget(detail),
+    })
 }
 
 fn calamine_grids(bytes: &[u8]) -> Result<Vec<(String, Grid)>, SheetError> {

@@ -94,7 +94,9 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
     if pages.len() > budget.max_pages {
         return Err(Outcome::OverBudget(format!("pages: {} > {}", pages.len(), budget.max_pages)));
     }
-    let mut reader = PageReader::new(&doc, budget.max_stream_bytes);
+    let deadline = started + budget.deadline;
+    let over_time = || Outcome::OverBudget(format!("time: > {} s", budget.deadline.as_secs()));
+    let mut reader = PageReader::new(&doc, budget.max_stream_bytes).with_deadline(deadline);
     let mut analysis = PageAnalysis::default();
     let mut unread_pages = Vec::new();
     let mut recognised_legacy = None;
@@ -103,9 +105,12 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
             break;
         }
         if started.elapsed() > budget.deadline {
-            return Err(Outcome::OverBudget(format!("time: > {} s", budget.deadline.as_secs())));
+            return Err(over_time());
         }
         let (text, unread) = read_page(&mut reader, page_id, &mut recognised_legacy);
+        if reader.timed_out {
+            return Err(over_time());
+        }
         if unread {
             unread_pages.push(number);
         }
@@ -122,7 +127,7 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
         text_fallback = Some(match fallback {
             Ok(fallback_pages) => {
                 // Read again, each unread page from pdf-extract when it finds more letters there.
-                let mut reader = PageReader::new(&doc, budget.max_stream_bytes);
+                let mut reader = PageReader::new(&doc, budget.max_stream_bytes).with_deadline(deadline);
                 let mut redone = PageAnalysis::default();
                 let mut replaced = Vec::new();
                 for (&number, &page_id) in &pages {
@@ -130,6 +135,9 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
                         break;
                     }
                     let (ours, _) = read_page(&mut reader, page_id, &mut recognised_legacy);
+                    if reader.timed_out {
+                        return Err(over_time());
+                    }
                     let theirs = fallback_pages.get(number as usize - 1).map(|text| nfc(text));
                     let text = match theirs {
                         Some(theirs) if unread_pages.contains(&number) && letters(&theirs) > letters(&ours) => {

@@ -7,6 +7,7 @@ use lopdf::{Dictionary, Document, Encoding, Object, ObjectId};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
+use std::time::Instant;
 
 use crate::vn::legacy::{decode_tcvn3, decode_vni, Legacy};
 
@@ -36,7 +37,15 @@ pub struct PageReader<'a> {
     fonts: HashMap<usize, Option<Rc<Font<'a>>>>,
     /// A pre-Unicode Vietnamese font was used for text (KC606).
     pub legacy: Option<Legacy>,
+    /// The file's deadline: checked every few thousand operations, so that one pathological page
+    /// cannot hold the run.
+    deadline: Option<Instant>,
+    /// The deadline passed while a page was being read: its text is cut short.
+    pub timed_out: bool,
 }
+
+/// Operations interpreted between two looks at the clock.
+const OPERATIONS_PER_CLOCK_CHECK: usize = 4096;
 
 /// A font as text extraction needs it.
 struct Font<'a> {
@@ -78,7 +87,13 @@ impl Font<'_> {
 
 impl<'a> PageReader<'a> {
     pub fn new(doc: &'a Document, max_stream_bytes: usize) -> Self {
-        PageReader { doc, max_stream_bytes, fonts: HashMap::new(), legacy: None }
+        PageReader { doc, max_stream_bytes, fonts: HashMap::new(), legacy: None, deadline: None, timed_out: false }
+    }
+
+    /// Stops reading (and sets `timed_out`) once `deadline` has passed.
+    pub fn with_deadline(mut self, deadline: Instant) -> Self {
+        self.deadline = Some(deadline);
+        self
     }
 
     /// The text of one page, in content order, lines separated by `\n`.
@@ -186,7 +201,13 @@ impl<'a> Extractor<'_, 'a> {
         let mut last_y: Option<f32> = None;
         for op in &content.operations {
             self.operations += 1;
-            if self.operations > MAX_OPERATIONS || self.out.len() > MAX_PAGE_CHARS {
+            if self.operations > MAX_OPERATIONS || self.out.len() > MAX_PAGE_CHARS || self.reader.timed_out {
+                return;
+            }
+            if self.operations % OPERATIONS_PER_CLOCK_CHECK == 0
+                && self.reader.deadline.is_some_and(|deadline| Instant::now() > deadline)
+            {
+                self.reader.timed_out = true;
                 return;
             }
             let number = |i: usize| op.operands.get(i).and_then(|o| o.as_float().ok());
@@ -267,7 +288,8 @@ mod tests {
             "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CMapName /Test def\n/CMapType 2 def\n1 begincodespacerange\n",
         );
         let width = map.first().map_or(2, |(code, _)| code.len());
-        cmap += &format!("<{}> <{}>\nendcodespacerange\n{} beginbfchar\n", "0".repeat(width), "F".repeat(width), map.len());
+        cmap +=
+            &format!("<{}> <{}>\nendcodespacerange\n{} beginbfchar\n", "0".repeat(width), "F".repeat(width), map.len());
         for (code, text) in map {
             let utf16: String = text.encode_utf16().map(|u| format!("{u:04X}")).collect();
             cmap += &format!("<{code}> <{utf16}>\n");
@@ -299,6 +321,36 @@ mod tests {
         let (doc, font) = document("TrueType", None, &[("01", "Ỉ"), ("02", "ư"), ("03", "ffi")]);
         assert_eq!(decode(&doc, &font, b"\x01\x02\x03\x01"), "Ỉưffiỉ".replace('ỉ', "Ỉ"));
         assert_eq!(decode(&doc, &font, b"\x01\x09"), "Ỉ\u{FFFD}", "an unmapped code is a replacement character");
+    }
+
+    /// A one-page document showing `lines` lines of text in `font`.
+    fn page(mut doc: Document, font: Dictionary, lines: usize) -> (Document, ObjectId) {
+        use lopdf::content::Operation;
+        let font_id = doc.add_object(font);
+        let mut operations = vec![Operation::new("BT", vec![]), Operation::new("Tf", vec!["F1".into(), 12.into()])];
+        for _ in 0..lines {
+            operations.push(Operation::new("Tj", vec![Object::string_literal(vec![1u8, 2])]));
+            operations.push(Operation::new("T*", vec![]));
+        }
+        operations.push(Operation::new("ET", vec![]));
+        let content = Content { operations }.encode().unwrap();
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content));
+        let resources = dictionary! { "Font" => dictionary! { "F1" => font_id } };
+        let page_id =
+            doc.add_object(dictionary! { "Type" => "Page", "Contents" => content_id, "Resources" => resources });
+        (doc, page_id)
+    }
+
+    #[test]
+    fn a_passed_deadline_stops_a_page_midway() {
+        let (doc, font) = document("TrueType", None, &[("01", "a"), ("02", "b")]);
+        let (doc, page_id) = page(doc, font, 50_000);
+        let whole = PageReader::new(&doc, 1 << 26).page_text(page_id).text;
+        assert_eq!(whole.matches("ab").count(), 50_000);
+        let mut late = PageReader::new(&doc, 1 << 26).with_deadline(Instant::now());
+        let cut = late.page_text(page_id).text;
+        assert!(late.timed_out, "the deadline was noticed");
+        assert!(cut.len() < whole.len() / 10, "stopped within a few thousand operations: {} chars", cut.len());
     }
 
     #[test]
