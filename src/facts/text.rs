@@ -1,8 +1,8 @@
-//! Page text over lopdf's content operations. Unlike lopdf's own extractor it follows Form
+//! Page text over the page's content operations (`content::Lexer`). Unlike lopdf's own extractor it follows Form
 //! XObjects (`Do`: stamped and flattened pages keep their text there) and starts a new line when
 //! the text position moves down. Bounded: nesting depth, operations and output size.
 
-use lopdf::content::Content;
+use super::content::{Lexer, Operand};
 use lopdf::{Dictionary, Document, Encoding, Object, ObjectId};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -193,13 +193,12 @@ impl<'a> Extractor<'_, 'a> {
     }
 
     fn run(&mut self, content: &[u8], resources: Option<&'a Dictionary>, depth: usize) {
-        let Ok(content) = Content::decode(content) else {
-            return;
-        };
         let fonts = self.fonts(resources);
         let mut font: Option<&Rc<Font>> = None;
         let mut last_y: Option<f32> = None;
-        for op in &content.operations {
+        let mut lexer = Lexer::new(content);
+        let mut operands = Vec::new();
+        while let Some(operator) = lexer.next_operation(&mut operands) {
             self.operations += 1;
             if self.operations > MAX_OPERATIONS || self.out.len() > MAX_PAGE_CHARS || self.reader.timed_out {
                 return;
@@ -210,21 +209,21 @@ impl<'a> Extractor<'_, 'a> {
                 self.reader.timed_out = true;
                 return;
             }
-            let number = |i: usize| op.operands.get(i).and_then(|o| o.as_float().ok());
-            match op.operator.as_str() {
-                "Tf" => font = op.operands.first().and_then(|o| o.as_name().ok()).and_then(|n| fonts.get(n)),
-                "Tj" | "TJ" => self.show(font.map(|f| &**f), &op.operands),
-                "'" => {
+            let number = |i: usize| operands.get(i).and_then(Operand::number);
+            match operator {
+                b"Tf" => font = operands.first().and_then(Operand::name).and_then(|n| fonts.get(n)),
+                b"Tj" | b"TJ" => self.show(font.map(|f| &**f), &operands),
+                b"'" => {
                     self.newline();
-                    self.show(font.map(|f| &**f), &op.operands);
+                    self.show(font.map(|f| &**f), &operands);
                 }
-                "\"" => {
+                b"\"" => {
                     self.newline();
-                    self.show(font.map(|f| &**f), op.operands.get(2..).unwrap_or(&[]));
+                    self.show(font.map(|f| &**f), operands.get(2..).unwrap_or(&[]));
                 }
-                "T*" | "ET" => self.newline(),
-                "Td" | "TD" if number(1).is_some_and(|dy| dy.abs() > 0.01) => self.newline(),
-                "Tm" => {
+                b"T*" | b"ET" => self.newline(),
+                b"Td" | b"TD" if number(1).is_some_and(|dy| dy.abs() > 0.01) => self.newline(),
+                b"Tm" => {
                     let y = number(5);
                     if let (Some(y), Some(previous)) = (y, last_y) {
                         if (y - previous).abs() > 0.01 {
@@ -233,8 +232,8 @@ impl<'a> Extractor<'_, 'a> {
                     }
                     last_y = y;
                 }
-                "Do" if depth < MAX_FORM_DEPTH => {
-                    let name = op.operands.first().and_then(|o| o.as_name().ok());
+                b"Do" if depth < MAX_FORM_DEPTH => {
+                    let name = operands.first().and_then(Operand::name);
                     if let Some((inner, inner_resources)) = name.and_then(|n| self.form(resources, n)) {
                         self.newline();
                         self.run(&inner, inner_resources, depth + 1);
@@ -246,20 +245,19 @@ impl<'a> Extractor<'_, 'a> {
         }
     }
 
-    fn show(&mut self, font: Option<&Font>, operands: &[Object]) {
+    fn show(&mut self, font: Option<&Font>, operands: &[Operand]) {
         let Some(font) = font else { return };
         for operand in operands {
             match operand {
-                Object::String(bytes, _) => {
+                Operand::String(bytes) => {
                     let before = self.out.len();
                     self.show_string(font, bytes);
                     self.glyphs += bytes.len() / font.code_bytes;
                     self.decoded += self.out[before..].chars().filter(|c| !c.is_control() && *c != '\u{fffd}').count();
                 }
-                Object::Array(items) => self.show(Some(font), items),
+                Operand::Array(items) => self.show(Some(font), items),
                 // A large negative adjustment in TJ is a word space.
-                Object::Integer(i) if *i < -100 => self.out.push(' '),
-                Object::Real(r) if *r < -100.0 => self.out.push(' '),
+                Operand::Number(adjustment) if *adjustment < -100.0 => self.out.push(' '),
                 _ => {}
             }
         }
@@ -325,7 +323,7 @@ mod tests {
 
     /// A one-page document showing `lines` lines of text in `font`.
     fn page(mut doc: Document, font: Dictionary, lines: usize) -> (Document, ObjectId) {
-        use lopdf::content::Operation;
+        use lopdf::content::{Content, Operation};
         let font_id = doc.add_object(font);
         let mut operations = vec![Operation::new("BT", vec![]), Operation::new("Tf", vec!["F1".into(), 12.into()])];
         for _ in 0..lines {
