@@ -238,6 +238,22 @@ echo "all together: exit $MAL_ALL_RC, $MAL_ALL_S s" >&2
 export RESULTS N_ALL N_PDF MB_ALL KC_FILES KC_FILES10 RUNS JOBS KC_VERSION PY_COUNTS PS_COUNTS PY_APART PY_ONCE \
     PY_SEPARATE_S IDENTICAL BUSY_BEFORE BUSY_AFTER MAL_OUT MAL_ALL_RC MAL_ALL_S MALFORMED CORPUS CORPUS10
 export RSS1=${RSS_KIB[1]} RSS2=${RSS_KIB[2]} RSS8=${RSS_KIB[8]}
+
+say "peak memory on the other corpora here (--jobs 8, the most threads)"
+OTHER_RSS=""
+for other in "$MALFORMED" "$MALFORMED/../signed" "$ROOT/../shared/corpus/synthetic-mini" "$ROOT/../shared/corpus/vn-real" \
+    "$ROOT/fixtures"; do
+    [[ -d $other ]] || continue
+    other=$(cd "$other" && pwd)
+    set +e
+    /usr/bin/time -f %M -o "$BENCH_DIR/other.rss" "$KIEMCHUNG" check "$other" --jobs 8 --no-cache --format json \
+        --output "$BENCH_DIR/other.json"
+    rc=$?
+    set -e
+    ((rc == 0 || rc == 1)) || die "kiemchung check $other exited $rc"
+    OTHER_RSS+="$other|$(count_files "$BENCH_DIR/other.json")|$(tail -n 1 "$BENCH_DIR/other.rss");"
+done
+export OTHER_RSS
 MACHINE_NPROC="$(nproc)"
 MACHINE_CPU="$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1)"
 MACHINE_RAM="$(free -g | awk '/^Mem:/ { print $2 }')"
@@ -256,6 +272,8 @@ sha = res["sha256sum"]["mean"]
 ps = res["pdfsig+pdftotext"]["mean"]
 py = res["pyhanko"]["mean"]
 mib = {j: int(E[f"RSS{j}"]) / 1024 for j in (1, 2, 8)}
+others = [entry.split("|") for entry in E["OTHER_RSS"].split(";") if entry]
+other_rss = "; ".join(f"`{os.path.relpath(path)}` {files} files {int(kib) / 1024:.0f} MiB" for path, files, kib in others)
 yes = lambda ok: "**yes**" if ok else "**NO**"
 
 def row(name, files, what):
@@ -322,6 +340,7 @@ checks = {"kiemchung within 5× the sha256sum floor": r_floor <= 5,
           "pdfsig+pdftotext ≥ 3× kiemchung": r_ps >= 3,
           "pyHanko ≥ 20× kiemchung": r_py >= 20,
           "peak memory < 512 MiB (--jobs 2 and 8)": mib[2] < 512 and mib[8] < 512,
+          "peak memory < 512 MiB on the other corpora": all(int(kib) / 1024 < 512 for _, _, kib in others),
           "--jobs 1/2/8 reports byte-identical": E["IDENTICAL"] == "yes",
           "malformed: every file under 10 s": max_s < 10,
           "malformed: exit 0 or 1 only": exits_ok,
@@ -350,6 +369,7 @@ Made by `bench/province.sh` (see bench/README.md); {E['KC_VERSION']}.
 - pyhanko: `bench/pyhanko_validate.py LIST TRUSTDIR`, `validate_pdf_signature` per signature, as in signatures.sh.
 - sha256sum: one `sha256sum` over the {E['N_ALL']} files of the units: reading every byte once, the floor.
 - Peak memory: `/usr/bin/time -f %M` over the whole check: --jobs 1 {mib[1]:.0f} MiB, --jobs 2 {mib[2]:.0f} MiB, --jobs 8 {mib[8]:.0f} MiB.
+- Peak memory on the other corpora here (`--jobs 8`): {other_rss}.
 
 What each processed (one run outside hyperfine):
 - pyhanko: {E['PY_COUNTS']}
