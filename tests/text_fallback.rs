@@ -1,6 +1,8 @@
-//! Pages whose font lopdf cannot decode are read again with pdf-extract. The font here is built the
-//! way LibreOffice writes a subset: its own character codes (1, 2, 3…) and a compact ToUnicode CMap
-//! that lopdf's CMap parser rejects (as it rejects the same CMaps in files of the peer corpus).
+//! Pages whose font lopdf cannot decode are read again with pdf-extract. The font here is a subset
+//! with its own character codes (1, 2, 3…), an `/Encoding` whose `/Differences` name the glyphs
+//! `g1`, `g2`… (names no glyph list knows, as Type 3 fonts of the peer corpus do) and a ToUnicode
+//! CMap that says which character each code is. lopdf follows `/Encoding` first and decodes
+//! nothing; pdf-extract reads the ToUnicode map.
 
 use kiemchung::facts::pdf::PdfFacts;
 use kiemchung::facts::signature::TrustStore;
@@ -12,6 +14,11 @@ use lopdf::{dictionary, Document, Stream};
 
 /// Each distinct character gets the next code; only the ToUnicode CMap says which character it is.
 fn subset_font_pdf(lines: &[&str]) -> Vec<u8> {
+    subset_font(lines, true)
+}
+
+/// The subset font, with or without the `/Differences` that hide the ToUnicode map from lopdf.
+fn subset_font(lines: &[&str], glyph_names: bool) -> Vec<u8> {
     let mut alphabet: Vec<char> = Vec::new();
     let encoded: Vec<Vec<u8>> = lines
         .iter()
@@ -38,7 +45,16 @@ fn subset_font_pdf(lines: &[&str]) -> Vec<u8> {
     cmap.push_str("endbfchar\nendcmap\nCMapName currentdict /CMap define resource pop\nend\nend\n");
     let font = |doc: &mut Document| {
         let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.into_bytes()));
-        dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "ToUnicode" => to_unicode }
+        let mut differences: Vec<lopdf::Object> = vec![1.into()];
+        differences.extend((1..=alphabet.len()).map(|code| lopdf::Object::Name(format!("g{code}").into_bytes())));
+        let encoding = dictionary! { "Type" => "Encoding", "Differences" => differences };
+        let mut font = dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "ToUnicode" => to_unicode,
+        };
+        if glyph_names {
+            font.set("Encoding", encoding);
+        }
+        font
     };
     one_page_pdf(font, encoded)
 }
@@ -81,4 +97,14 @@ fn a_page_lopdf_reads_never_calls_the_fallback() {
     assert_eq!(pdf.header.number.as_ref().map(|n| n.value.as_str()), Some("271/BC-UBND"));
     // The same ASCII lines in the subset font do need it: the switch is the font, not the text.
     assert!(pdf_facts(&subset_font_pdf(&lines)).text_fallback.is_some());
+}
+
+#[test]
+fn a_compact_cmap_lopdf_would_reject_is_read_directly() {
+    // `/CIDInit/ProcSet` without a space and `define resource`: lopdf's CMap parser refuses the
+    // whole map (as it does in files of the peer corpus); ours reads the mappings.
+    let pdf = pdf_facts(&subset_font(&["Số: 271/BC-UBND", "Phấn Mễ, ngày 13 tháng 11 năm 2023"], false));
+    assert_eq!(pdf.text_fallback, None);
+    assert_eq!(pdf.header.number.as_ref().map(|n| n.value.as_str()), Some("271/BC-UBND"));
+    assert_eq!(pdf.header.date.date(), Some(jiff::civil::date(2023, 11, 13)));
 }

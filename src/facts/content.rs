@@ -36,18 +36,26 @@ impl Operand<'_> {
 
 /// Arrays nested deeper than this are stepped over as one operand (`Other`).
 const MAX_ARRAY_DEPTH: usize = 16;
-/// Operands kept for one operator: real operators take at most six.
+/// Operands kept for one operator: content operators take at most six.
 const MAX_OPERANDS: usize = 64;
 
 /// Reads operations one after the other; `operands` is reused between calls.
 pub struct Lexer<'a> {
     input: &'a [u8],
     at: usize,
+    max_operands: usize,
 }
 
 impl<'a> Lexer<'a> {
     pub fn new(input: &'a [u8]) -> Self {
-        Lexer { input, at: 0 }
+        Lexer { input, at: 0, max_operands: MAX_OPERANDS }
+    }
+
+    /// Keeps up to `max` operands per operator (a CMap's `endbfchar` closes hundreds); the rest
+    /// are read and dropped.
+    pub fn with_max_operands(mut self, max: usize) -> Self {
+        self.max_operands = max;
+        self
     }
 
     /// The next operator and its operands (in `operands`, cleared first), or `None` at the end.
@@ -59,7 +67,7 @@ impl<'a> Lexer<'a> {
             match byte {
                 b'/' | b'(' | b'<' | b'[' | b'+' | b'-' | b'.' | b'0'..=b'9' => {
                     if let Some(operand) = self.operand(0) {
-                        if operands.len() < MAX_OPERANDS {
+                        if operands.len() < self.max_operands {
                             operands.push(operand);
                         }
                     }

@@ -1,6 +1,7 @@
 //! Facts per file: plain data extracted once, in parallel, under a budget. A file that cannot be
 //! read becomes an outcome, never an abort; a panic in a parser is contained here.
 
+pub mod cmap;
 pub mod content;
 pub mod fallback;
 pub mod pdf;

@@ -2,6 +2,7 @@
 //! XObjects (`Do`: stamped and flattened pages keep their text there) and starts a new line when
 //! the text position moves down. Bounded: nesting depth, operations and output size.
 
+use super::cmap::CodeMap;
 use super::content::{Lexer, Operand};
 use lopdf::{Dictionary, Document, Encoding, Object, ObjectId};
 use std::cell::RefCell;
@@ -49,26 +50,39 @@ const OPERATIONS_PER_CLOCK_CHECK: usize = 4096;
 
 /// A font as text extraction needs it.
 struct Font<'a> {
-    encoding: Encoding<'a>,
+    decoder: Decoder<'a>,
     /// Bytes per character code: 2 for composite (Type0) fonts, for counting the glyphs shown.
     code_bytes: usize,
     /// `.VnTime` (TCVN3; `true` for the capitals fonts `…H`) or `VNI-Times`.
     legacy: Option<(Legacy, bool)>,
     /// Codes are fixed-length (`code_bytes`): a simple font, or a composite one under Identity-H/V.
     fixed_length_codes: bool,
-    /// Codes already decoded through the ToUnicode map, by code: lopdf allocates for every
-    /// character it looks up, and a document shows the same few hundred codes thousands of times.
+    /// Codes already decoded through the ToUnicode map, by code: a lookup allocates, and a
+    /// document shows the same few hundred codes thousands of times.
     decoded: RefCell<HashMap<u32, Box<str>>>,
+}
+
+/// How a font's codes become text.
+enum Decoder<'a> {
+    /// The font's ToUnicode map, read by `cmap` (where lopdf would read it too).
+    ToUnicode(CodeMap),
+    /// lopdf's encoding: standard encodings, `/Differences`, and maps `cmap` found nothing in.
+    Lopdf(Encoding<'a>),
 }
 
 impl Font<'_> {
     fn write_text(&self, bytes: &[u8], out: &mut String) {
-        let Encoding::UnicodeMapEncoding(cmap) = &self.encoding else {
-            let _ = self.encoding.write_to_string(bytes, out);
-            return;
+        let lookup = |code: u32, length: u8| match &self.decoder {
+            Decoder::ToUnicode(map) => map.get(code, length),
+            Decoder::Lopdf(Encoding::UnicodeMapEncoding(cmap)) => cmap.get(code, length),
+            Decoder::Lopdf(_) => None,
         };
-        if !self.fixed_length_codes {
-            let _ = self.encoding.write_to_string(bytes, out);
+        let by_code = self.fixed_length_codes
+            && matches!(self.decoder, Decoder::ToUnicode(_) | Decoder::Lopdf(Encoding::UnicodeMapEncoding(_)));
+        if !by_code {
+            if let Decoder::Lopdf(encoding) = &self.decoder {
+                let _ = encoding.write_to_string(bytes, out);
+            }
             return;
         }
         let mut decoded = self.decoded.borrow_mut();
@@ -77,7 +91,7 @@ impl Font<'_> {
             // A trailing odd byte of a two-byte font is its own (one-byte) key.
             let key = value | (code.len() as u32) << 24;
             let text = decoded.entry(key).or_insert_with(|| {
-                let units = cmap.get(value, code.len() as u8).unwrap_or_else(|| vec![0xFFFD]);
+                let units = lookup(value, code.len() as u8).unwrap_or_else(|| vec![0xFFFD]);
                 String::from_utf16_lossy(&units).into_boxed_str()
             });
             out.push_str(text);
@@ -115,14 +129,23 @@ impl<'a> PageReader<'a> {
         self.fonts
             .entry(font as *const Dictionary as usize)
             .or_insert_with(|| {
-                let encoding = font.get_font_encoding_with_limit(doc, limit).ok()?;
                 let name = font.get(b"BaseFont").and_then(Object::as_name).ok();
                 let legacy = name.and_then(|n| Legacy::from_font_name(&String::from_utf8_lossy(n)));
                 let composite = font.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type0".as_slice());
-                let identity =
-                    matches!(font.get(b"Encoding").and_then(Object::as_name).ok(), Some(b"Identity-H" | b"Identity-V"));
+                let encoding = font.get(b"Encoding").ok();
+                let identity = matches!(encoding.and_then(|e| e.as_name().ok()), Some(b"Identity-H" | b"Identity-V"));
+                // lopdf's order: an /Encoding first (Identity-H/V sends it to ToUnicode), then
+                // ToUnicode; fonts without /Type /Font it refuses, and so do we.
+                let is_font = font.get(b"Type").and_then(Object::as_name).ok() == Some(b"Font".as_slice());
+                let to_unicode = (is_font && (identity || (encoding.is_none() && !composite)))
+                    .then(|| to_unicode_map(doc, font, limit))
+                    .flatten();
+                let decoder = match to_unicode {
+                    Some(map) => Decoder::ToUnicode(map),
+                    None => Decoder::Lopdf(font.get_font_encoding_with_limit(doc, limit).ok()?),
+                };
                 Some(Rc::new(Font {
-                    encoding,
+                    decoder,
                     code_bytes: if composite { 2 } else { 1 },
                     legacy,
                     fixed_length_codes: !composite || identity,
@@ -131,6 +154,20 @@ impl<'a> PageReader<'a> {
             })
             .clone()
     }
+}
+
+/// The font's ToUnicode map read by `cmap`, when there is one it finds mappings in.
+fn to_unicode_map(doc: &Document, font: &Dictionary, limit: usize) -> Option<CodeMap> {
+    let stream = match font.get(b"ToUnicode").ok()? {
+        Object::Reference(id) => doc.get_object(*id).ok()?.as_stream().ok()?,
+        other => other.as_stream().ok()?,
+    };
+    let program = if stream.dict.get(b"Filter").is_ok() {
+        stream.decompressed_content_with_limit(limit).ok()?
+    } else {
+        stream.content.clone()
+    };
+    CodeMap::parse(&program)
 }
 
 struct Extractor<'r, 'a> {
