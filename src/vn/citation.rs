@@ -102,7 +102,8 @@ pub fn parse(explanation: &str) -> (Vec<Citation>, Vec<DocumentRef>) {
             "muc" => Level::Muc,
             _ => Level::Phan,
         };
-        let label = caps["label"].trim_end_matches(|c: char| !c.is_alphanumeric()).to_string();
+        let raw_label = caps["label"].trim_end_matches(|c: char| !c.is_alphanumeric());
+        let label = raw_label.to_string();
         let label = match label.split_whitespace().collect::<Vec<_>>().as_slice() {
             [ordinal_word, ordinal] if super::text::fold(ordinal_word) == "thu" => {
                 match ordinal_as_roman(ordinal).filter(|_| matches!(level, Level::Phan | Level::Muc)) {
@@ -119,7 +120,8 @@ pub fn parse(explanation: &str) -> (Vec<Citation>, Vec<DocumentRef>) {
             continue; // "khoản a" is not a Vietnamese place
         }
         // The label as read (its trailing separator dropped) ends the place; any spacing before it.
-        let (start, end) = (whole.start(), caps.name("label").unwrap().start() + label.len());
+        // As read: `thứ ba` became `III`, whose length says nothing about the text's.
+        let (start, end) = (whole.start(), caps.name("label").unwrap().start() + raw_label.len());
         // Parts join into one citation across commas and "của/tại/thuộc", never across a sentence
         // or list break, and never twice at one level ("Khoản 1, Khoản 2, Mục I" is two places).
         let joined = citations.last().is_some_and(|(_, last_end, last)| {
@@ -207,6 +209,17 @@ mod tests {
         assert_eq!(places("Điểm đ Khoản 3 Mục I")[0][0], (Level::Diem, "đ".into()));
         assert_eq!(places("tại Khoản 2, Phần thứ hai")[0], [(Level::Khoan, "2".into()), (Level::Phan, "II".into())]);
         assert!(places("một phần thứ yếu của công việc; điểm thứ hai là").is_empty());
+    }
+
+    #[test]
+    fn an_ordinal_label_keeps_the_text_as_written() {
+        // Found by fuzzing (text_parsers): the citation's end was taken from "III", not "thứ bA",
+        // and cut the text inside a letter.
+        let (citations, _) = parse("Phần thứ bA>");
+        assert_eq!(citations[0].parts, [(Level::Phan, "III".into())]);
+        assert_eq!(citations[0].text, "Phần thứ bA");
+        let (citations, _) = parse("tại Phần thứ hai, Khoản 3 của Báo cáo");
+        assert_eq!(citations[0].text, "Phần thứ hai, Khoản 3");
     }
 
     #[test]
