@@ -1,6 +1,6 @@
 //! Hostile trees: names that are not UTF-8 or very long, link loops, a 1 GB sparse file, a file
-//! nobody may read, a folder of 100,000 tiny files. Each file gets a status, nothing is lost,
-//! nothing is written in the input tree.
+//! nobody may read, a FIFO and a device, a folder of 100,000 tiny files. Each file gets a status,
+//! nothing is lost, nothing is written in the input tree.
 #![cfg(unix)]
 
 use serde_json::Value;
@@ -62,6 +62,12 @@ fn every_hostile_entry_gets_a_status_and_the_tree_is_untouched() {
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
 
+    // A device node (mknod needs root; elsewhere this case is left out) and a FIFO.
+    let device = evidence.join("thiet-bi.pdf");
+    let made_device =
+        Command::new("mknod").arg(&device).args(["c", "1", "3"]).status().is_ok_and(|status| status.success());
+    assert!(Command::new("mkfifo").arg(evidence.join("ong.pdf")).status().unwrap().success());
+
     let before = snapshot(root.path());
     let (report, code) = check(root.path());
     assert!(matches!(code, Some(0 | 1)), "exit {code:?}");
@@ -76,6 +82,10 @@ fn every_hostile_entry_gets_a_status_and_the_tree_is_untouched() {
     assert_eq!(status("a.pdf"), "skipped");
     assert_eq!(status("b.pdf"), "skipped");
     assert_eq!(status("vong-lap"), "skipped");
+    assert_eq!(status("ong.pdf"), "skipped", "a FIFO is never opened (it would block)");
+    if made_device {
+        assert_eq!(status("thiet-bi.pdf"), "skipped", "a device is never read");
+    }
     assert!(!status(&format!("{}.pdf", "x".repeat(246))).is_empty());
     assert!(!status("-hoach.pdf").is_empty(), "the non-UTF-8 name is listed");
     assert!(!status("khoa.pdf").is_empty());
