@@ -268,12 +268,20 @@ impl<'a> Lexer<'a> {
 
     /// `BI … ID <binary> EI`: the image data ends at an `EI` between white space (or the end).
     fn skip_inline_image(&mut self) {
-        let data = match find(&self.input[self.at..], b"ID") {
-            Some(at) => self.at + at + 2,
-            None => {
+        // `ID` as a word of its own (not inside a name such as `/IDx`), then one white-space byte.
+        let mut search = self.at;
+        let data = loop {
+            let Some(found) = find(&self.input[search..], b"ID") else {
                 self.at = self.input.len();
                 return;
+            };
+            let start = search + found;
+            let alone_before = start == 0 || !is_regular(self.input[start - 1]) && self.input[start - 1] != b'/';
+            let space_after = self.input.get(start + 2).is_none_or(|&b| is_space(b));
+            if alone_before && space_after {
+                break start + 2;
             }
+            search = start + 2;
         };
         let mut at = data;
         while let Some(found) = find(&self.input[at..], b"EI") {
@@ -402,7 +410,7 @@ mod tests {
     #[test]
     fn dictionaries_comments_and_inline_images_are_stepped_over() {
         let content = b"/Span <</ActualText (>> Tj) /Nested <<>> >> BDC % (not) Tj\n\
-                        BI /W 2 /H 1 /BPC 8 ID \x00EI\xffTj\x01 EI Q (after) Tj";
+                        BI /W 2 /IDx 8 /Z EI ID (fake) Tj\x00EI\xffTj\x01 EI Q (after) Tj";
         let ops = operations(content);
         let names: Vec<&str> = ops.iter().map(|(op, _)| op.as_str()).collect();
         assert_eq!(names, ["BDC", "Q", "Tj"]);
