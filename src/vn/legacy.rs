@@ -5,6 +5,9 @@
 //! (`VNI-Times`) write a base letter followed by a mark byte (`Vieät Nam`): the marks become Unicode
 //! combining marks and the pair is composed (NFC).
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 /// The legacy encoding a font name announces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -182,8 +185,19 @@ fn winansi_byte(c: char) -> Option<u8> {
     }
 }
 
+static COMMON: LazyLock<HashSet<&'static str>> = LazyLock::new(|| COMMON_WORDS.iter().copied().collect());
+
+/// How many words of `text` are common Vietnamese words. Runs on every page of text that may be
+/// mojibake, so: one hash lookup a word, lower-casing only words that have capitals, and words longer
+/// than any common word (16 bytes is twice the longest) never looked up.
 fn common_words(text: &str) -> usize {
-    text.split(|c: char| !c.is_alphabetic()).filter(|word| COMMON_WORDS.contains(&word.to_lowercase().as_str())).count()
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|word| !word.is_empty() && word.len() <= 16)
+        .filter(|word| match word.chars().any(char::is_uppercase) {
+            true => COMMON.contains(word.to_lowercase().as_str()),
+            false => COMMON.contains(word),
+        })
+        .count()
 }
 
 /// Text shown with a legacy font whose name says nothing (`F1`, `TT2`, a renamed subset): no letter
