@@ -75,7 +75,10 @@ impl<'a> Lexer<'a> {
                 _ if is_regular(byte) => {
                     let operator = self.word();
                     match operator {
-                        b"true" | b"false" | b"null" => operands.push(Operand::Other),
+                        b"true" | b"false" | b"null" if operands.len() < self.max_operands => {
+                            operands.push(Operand::Other)
+                        }
+                        b"true" | b"false" | b"null" => {}
                         b"BI" => {
                             self.skip_inline_image();
                             operands.clear();
@@ -424,6 +427,8 @@ mod tests {
         assert!(ops.is_empty());
         let ops = operations(b">> (ok) Tj [ (a) Tj");
         assert_eq!(ops.iter().map(|(op, _)| op.as_str()).collect::<Vec<_>>(), ["Tj", "Tj"]);
+        let many = "true ".repeat(10_000) + "1 2 Td";
+        assert_eq!(operations(many.as_bytes())[0].1.len(), MAX_OPERANDS, "operands are bounded, keywords too");
         let deep = "[".repeat(10_000) + "(x)" + &"]".repeat(10_000) + " TJ";
         assert_eq!(operations(deep.as_bytes()).len(), 1, "deep arrays: one operand, no overflow");
     }
