@@ -5,7 +5,7 @@
 //! store that cannot be opened is rebuilt or, when another process holds it, left alone.
 
 use crate::facts::{Budget, FileFacts, Outcome};
-use redb::{Database, DatabaseError, ReadableDatabase, TableDefinition};
+use redb::{Database, DatabaseError, ReadableDatabase, ReadableTableMetadata, TableDefinition};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -96,6 +96,16 @@ impl FactsCache {
         }
         if let Ok(bytes) = serde_json::to_vec(facts) {
             self.pending.lock().unwrap_or_else(|e| e.into_inner()).push((key, bytes));
+        }
+    }
+
+    /// How many files' facts the store holds (every fingerprint).
+    pub fn stored_count(&self) -> Result<u64, String> {
+        let read = self.db.begin_read().map_err(|e| e.to_string())?;
+        match read.open_table(TABLE) {
+            Ok(table) => table.len().map_err(|e| e.to_string()),
+            Err(redb::TableError::TableDoesNotExist(_)) => Ok(0),
+            Err(e) => Err(e.to_string()),
         }
     }
 
