@@ -61,24 +61,26 @@ impl<'a> Lexer<'a> {
     /// The next operator and its operands (in `operands`, cleared first), or `None` at the end.
     pub fn next_operation(&mut self, operands: &mut Vec<Operand<'a>>) -> Option<&'a [u8]> {
         operands.clear();
+        let max_operands = self.max_operands;
+        // Operands past the bound are read (to step over them) but not kept.
+        let keep = |operands: &mut Vec<Operand<'a>>, operand| {
+            if operands.len() < max_operands {
+                operands.push(operand);
+            }
+        };
         loop {
             self.skip_space();
             let &byte = self.input.get(self.at)?;
             match byte {
                 b'/' | b'(' | b'<' | b'[' | b'+' | b'-' | b'.' | b'0'..=b'9' => {
                     if let Some(operand) = self.operand(0) {
-                        if operands.len() < self.max_operands {
-                            operands.push(operand);
-                        }
+                        keep(operands, operand);
                     }
                 }
                 _ if is_regular(byte) => {
                     let operator = self.word();
                     match operator {
-                        b"true" | b"false" | b"null" if operands.len() < self.max_operands => {
-                            operands.push(Operand::Other)
-                        }
-                        b"true" | b"false" | b"null" => {}
+                        b"true" | b"false" | b"null" => keep(operands, Operand::Other),
                         b"BI" => {
                             self.skip_inline_image();
                             operands.clear();
