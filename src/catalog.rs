@@ -13,8 +13,11 @@ use std::path::Path;
 pub const EMBEDDED: &[(&str, &str)] =
     &[("tinh-2023", include_str!("../rules/tinh-2023.toml")), ("xa-2023", include_str!("../rules/xa-2023.toml"))];
 
-/// The catalog used when `--catalog` is not given.
+/// The template `template` starts from when no catalog is named.
 pub const DEFAULT_ID: &str = "tinh-2023";
+
+/// The id reports show when each unit's workbook was its own catalog (no `--catalog`).
+pub const WORKBOOK_ID: &str = "workbook";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -89,6 +92,50 @@ impl Catalog {
     /// The data cutoff for a criterion: its own override, else the catalog's.
     pub fn cutoff_for(&self, code: Option<&str>) -> Date {
         code.and_then(|c| self.get(c)).and_then(|c| c.cutoff).unwrap_or(self.cutoff)
+    }
+
+    /// A unit's own criteria when no catalog is given: the workbook's rows are the catalog. A code
+    /// with rows below it (`2` above `2.1`) is an area (no dot) or a group; the others are criteria,
+    /// with the row's maximum (none written: no maximum to exceed) and evidence required unless the
+    /// title says the criterion is scored by a survey. No table requirement can be known.
+    pub fn from_rows(rows: &[crate::sheet::Row], frame: &crate::assessment::Assessment) -> Catalog {
+        let mut criteria: Vec<Criterion> = Vec::new();
+        let mut index = HashMap::new();
+        for row in rows.iter().filter(|r| r.code_is_wellformed) {
+            if index.contains_key(&row.code) {
+                continue; // the first row of a code is the one the checks read
+            }
+            let prefix = format!("{}.", row.code);
+            let has_children = rows.iter().any(|r| r.code.starts_with(&prefix));
+            let kind = match (has_children, row.code.contains('.')) {
+                (true, false) => Kind::Area,
+                (true, true) => Kind::Group,
+                (false, _) => Kind::Criterion,
+            };
+            let title = crate::vn::text::fold(&row.title);
+            let surveyed = ["khao sat", "dieu tra xa hoi hoc"].iter().any(|w| title.contains(w));
+            index.insert(row.code.clone(), criteria.len());
+            criteria.push(Criterion {
+                code: row.code.clone(),
+                title: row.title.clone(),
+                kind,
+                max: row.max.unwrap_or(f64::INFINITY),
+                requires_evidence: kind == Kind::Criterion && !surveyed,
+                requires_table: false,
+                cutoff: None,
+            });
+        }
+        Catalog {
+            id: WORKBOOK_ID.to_string(),
+            name: "Bảng tự chấm điểm của đơn vị".to_string(),
+            level: "mixed".to_string(),
+            year: frame.year,
+            period_start: frame.period_start,
+            cutoff: frame.cutoff,
+            basis: None,
+            criteria,
+            index,
+        }
     }
 
     /// An embedded catalog by id, or a TOML/JSON file by path.

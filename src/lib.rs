@@ -2,6 +2,7 @@
 //! appraisal council would score zero. `check` runs the pipeline: discover → workbook + catalog →
 //! facts per file (parallel) → checks (pure) → report.
 
+pub mod assessment;
 pub mod attach;
 pub mod cache;
 pub mod catalog;
@@ -17,5 +18,6 @@ pub mod template;
 pub mod vn;
 
 mod pipeline;
+mod records;
 
 pub use pipeline::{check, Config, Run, PROGRESS_MIN_FILES};

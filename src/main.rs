@@ -46,10 +46,14 @@ enum Command {
         /// Thư mục đơn vị, thư mục tỉnh hoặc tệp
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Mã bộ tiêu chí nhúng (kiemchung catalog) hoặc tệp TOML/JSON
-        #[arg(long, default_value = DEFAULT_ID)]
-        catalog: String,
-        /// Thời điểm chốt số liệu (YYYY-MM-DD), thay cho giá trị của bộ tiêu chí
+        /// Bộ tiêu chí: mã nhúng (kiemchung catalog) hoặc tệp TOML/JSON; không có: bảng tự chấm
+        /// của mỗi đơn vị là bộ tiêu chí của đơn vị đó
+        #[arg(long)]
+        catalog: Option<String>,
+        /// Năm đánh giá (mặc định: năm của bộ tiêu chí, hoặc năm ghi trong bảng tự chấm)
+        #[arg(long)]
+        year: Option<i32>,
+        /// Thời điểm chốt số liệu (YYYY-MM-DD; mặc định: của bộ tiêu chí, hoặc 10/12 năm đánh giá)
         #[arg(long)]
         cutoff: Option<String>,
         /// Thư mục chứng thư gốc tin cậy (PEM/DER/CRT), thêm vào các gốc Việt Nam có sẵn
@@ -94,7 +98,7 @@ enum Command {
     /// Tạo bảng tự chấm điểm trống (xlsx) theo một bộ tiêu chí, để đơn vị điền
     Template {
         /// Mã bộ tiêu chí nhúng hoặc tệp TOML/JSON
-        #[arg(long, default_value = "tinh-2023")]
+        #[arg(long, default_value = DEFAULT_ID)]
         catalog: String,
         /// Tệp .xlsx sẽ ghi
         #[arg(long, short)]
@@ -147,6 +151,7 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
         Command::Check {
             paths,
             catalog,
+            year,
             cutoff,
             trust,
             format,
@@ -164,7 +169,7 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
                     format!("unknown format '{format}' ({FORMAT_NAMES})"),
                 )
             })?;
-            let catalog = Catalog::resolve(&catalog)?;
+            let catalog = catalog.as_deref().map(Catalog::resolve).transpose()?;
             let cutoff = cutoff
                 .map(|text| {
                     kiemchung::vn::date::parse_loose(&text).ok_or_else(|| {
@@ -193,7 +198,7 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
             // middle of JSON or CSV going to the same terminal or down a pipe.
             let progress = std::io::stderr().is_terminal() && (format == Format::Text || output.is_some());
             let config =
-                Config { paths, catalog, cutoff, lang, jobs, select, ignore, budget, trust, cache_dir, progress };
+                Config { paths, catalog, year, cutoff, lang, jobs, select, ignore, budget, trust, cache_dir, progress };
             let run = check(&config)?;
             for note in &run.notes {
                 eprintln!("kiemchung: {note}");

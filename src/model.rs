@@ -178,6 +178,48 @@ pub struct FileRecord {
     pub criteria: Vec<String>,
     /// Why the file is unreadable, over budget or skipped.
     pub problem: Option<String>,
+    /// Rules that could not judge this file, and why.
+    pub not_judged: Vec<NotJudgedRule>,
+}
+
+/// A rule that could not judge a file or a row: it did not guess, and says why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotJudgedRule {
+    pub code: &'static str,
+    pub reason: String,
+}
+
+/// Something a rule did not judge, with where it is (before it is counted in the summary).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotJudged {
+    pub code: crate::checks::registry::Code,
+    pub unit: Option<String>,
+    pub criterion: Option<String>,
+    pub file: Option<String>,
+    pub reason: String,
+}
+
+impl NotJudgedCount {
+    /// "KC503 missing-statistics-table: 12 chưa đánh giá — lý do".
+    pub fn line(&self, lang: Lang) -> String {
+        format!(
+            "{} {}: {} {} — {}",
+            self.code,
+            self.name,
+            self.count,
+            lang.pick("trường hợp chưa đánh giá", "not judged"),
+            self.reasons.join("; ")
+        )
+    }
+}
+
+/// Per code, how many rows or files it could not judge, and why (the reasons, deduplicated).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotJudgedCount {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub count: usize,
+    pub reasons: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -232,6 +274,8 @@ pub struct Summary {
     pub codes: Vec<CodeSummary>,
     pub claimed: f64,
     pub at_risk: f64,
+    /// What rules could not judge (no catalog flag, unreadable text…): a council must see it.
+    pub not_judged: Vec<NotJudgedCount>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -248,6 +292,8 @@ pub struct CodeSummary {
 pub struct Report {
     pub tool: ToolInfo,
     pub catalog: CatalogInfo,
+    /// The year, period and cutoff dates were judged in, and where each came from.
+    pub assessment: crate::assessment::Assessment,
     pub units: Vec<UnitRecord>,
     pub files: Vec<FileRecord>,
     pub findings: Vec<Finding>,
@@ -273,6 +319,21 @@ impl Summary {
 }
 
 impl Report {
+    /// "Bộ tiêu chí: …; năm đánh giá 2026 (theo …); kỳ đánh giá từ …; chốt số liệu …": the frame
+    /// every report states before its findings.
+    pub fn frame_line(&self, lang: Lang) -> String {
+        let catalog = if self.catalog.id == crate::catalog::WORKBOOK_ID {
+            lang.pick(
+                "bảng tự chấm điểm của từng đơn vị (không có --catalog)",
+                "each unit's own workbook (no --catalog)",
+            )
+            .to_string()
+        } else {
+            self.catalog.id.clone()
+        };
+        format!("{} {catalog}; {}", lang.pick("Bộ tiêu chí:", "Criteria:"), self.assessment.describe(lang))
+    }
+
     /// Units by points at risk, most first (the triage order of every report).
     pub fn units_by_risk(&self) -> Vec<&UnitRecord> {
         let mut ranked: Vec<&UnitRecord> = self.units.iter().collect();

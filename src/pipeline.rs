@@ -1,8 +1,9 @@
 //! The run: discovery, facts in parallel (deterministic order whatever the thread count),
 //! attachment of files to criteria, checks, and the report with its totals.
 
+use crate::assessment::{self, year_without_documents, Assessment, Evidence, Requested};
 use crate::attach::{criterion_of_folder, FileIndex, RowEvidence};
-use crate::catalog::{Catalog, Kind as CriterionKind};
+use crate::catalog::Catalog;
 use crate::checks::registry::Code;
 use crate::checks::sheet::{check_row, RowContext};
 use crate::checks::{check_file, FileContext};
@@ -10,15 +11,19 @@ use crate::discover::{discover, Entry, UnitDir};
 use crate::facts::signature::TrustStore;
 use crate::facts::{self, Budget, FileFacts, Outcome, Problem};
 use crate::model::*;
+use crate::records;
 use crate::sheet::{Row, SheetError};
 use jiff::civil::Date;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 pub struct Config {
     pub paths: Vec<PathBuf>,
-    pub catalog: Catalog,
+    /// The criteria to judge against; `None`: each unit's workbook is its own catalog.
+    pub catalog: Option<Catalog>,
+    /// The assessment year (`--year`); else the catalog's, else the submission's.
+    pub year: Option<i32>,
     /// Replaces the catalog's cutoff (per-criterion overrides still apply).
     pub cutoff: Option<Date>,
     pub lang: Lang,
@@ -56,10 +61,23 @@ enum Place {
 /// nothing to check, a thread pool that cannot start).
 pub fn check(config: &Config) -> Result<Run, String> {
     let discovery = discover(&config.paths)?;
-    let mut catalog = config.catalog.clone();
-    if let Some(cutoff) = config.cutoff {
-        catalog.cutoff = cutoff;
-    }
+    let requested = Requested { year: config.year, cutoff: config.cutoff, catalog: config.catalog.as_ref() };
+    let mut years = Evidence {
+        workbook_years: discovery
+            .units
+            .iter()
+            .filter_map(|u| match &u.workbook {
+                Some((_, Ok(sheet))) => sheet.year,
+                _ => None,
+            })
+            .collect(),
+        document_years: Vec::new(),
+    };
+    let today = jiff::Zoned::now().date();
+    // Known before any evidence is read: contradictions stop the run before its long part.
+    let early = (year_without_documents(&requested) || !years.workbook_years.is_empty())
+        .then(|| assessment::resolve(&requested, &years, today, config.lang))
+        .transpose()?;
     let mut entries: Vec<(Place, &Entry)> = Vec::new();
     for unit in &discovery.units {
         entries.extend(unit.files.iter().map(|e| (Place::Unit, e)));
@@ -99,7 +117,21 @@ pub fn check(config: &Config) -> Result<Run, String> {
         notes.push(config.lang.pick(format!("không ghi được bộ nhớ đệm: {why}"), format!("cache not written: {why}")));
     }
 
+    let (frame, frame_notes) = match early {
+        Some(resolved) => resolved,
+        None => {
+            years.document_years = all_facts
+                .iter()
+                .flatten()
+                .filter_map(|f| crate::checks::readable_pdf(f).and_then(|p| p.header.date.date()))
+                .map(|d| i32::from(d.year()))
+                .collect();
+            assessment::resolve(&requested, &years, today, config.lang)?
+        }
+    };
+    notes.extend(frame_notes);
     let mut findings = Vec::new();
+    let mut not_judged = Vec::new();
     let mut records = Vec::new();
     let mut offset = 0;
     let mut unit_rows: Vec<&[Row]> = Vec::new();
@@ -107,8 +139,9 @@ pub fn check(config: &Config) -> Result<Run, String> {
     for unit in &discovery.units {
         let facts = &all_facts[offset..offset + unit.files.len()];
         offset += unit.files.len();
-        let (unit_findings, unit_records) = check_unit(unit, facts, &catalog, config.lang);
+        let (unit_findings, unit_records, unit_not_judged) = check_unit(unit, facts, config, &frame);
         findings.extend(unit_findings);
+        not_judged.extend(unit_not_judged);
         documents.extend(attached_documents(facts, &unit_records));
         records.extend(unit_records);
         unit_rows.push(match &unit.workbook {
@@ -125,13 +158,13 @@ pub fn check(config: &Config) -> Result<Run, String> {
                 criterion: None,
                 rel: &entry.rel,
                 facts,
-                period_start: catalog.period_start,
-                cutoff: catalog.cutoff,
+                period_start: frame.period_start,
+                cutoff: frame.cutoff,
                 lang: config.lang,
             };
             findings.extend(contained(|| check_file(&ctx)));
         }
-        records.push(file_record(None, entry, facts, Vec::new(), checked));
+        records.push(records::file_record(None, entry, facts, Vec::new(), checked));
     }
 
     // Across units, once every file's facts are in.
@@ -139,11 +172,14 @@ pub fn check(config: &Config) -> Result<Run, String> {
     findings.retain(|f| selected(f.code, &config.select, &config.ignore));
     sort_findings(&mut findings);
     records.sort_by(|a, b| (&a.unit, &a.path).cmp(&(&b.unit, &b.path)));
-    let units = unit_records(&discovery.units, &unit_rows, &records, &findings, &catalog);
-    let summary = summarise(&units, &records, &findings);
+    not_judged.retain(|n| selected(n.code.rule().code, &config.select, &config.ignore));
+    let units = records::unit_records(&discovery.units, &unit_rows, &records, &findings, config.catalog.as_ref());
+    let summary = records::summarise(&units, &records, &findings, &not_judged);
+    let catalog_id = config.catalog.as_ref().map_or(crate::catalog::WORKBOOK_ID, |c| c.id.as_str());
     let report = Report {
         tool: ToolInfo { name: "kiemchung", version: env!("CARGO_PKG_VERSION") },
-        catalog: CatalogInfo { id: catalog.id.clone(), year: catalog.year, cutoff: catalog.cutoff.to_string() },
+        catalog: CatalogInfo { id: catalog_id.to_string(), year: frame.year, cutoff: frame.cutoff.to_string() },
+        assessment: frame,
         units,
         files: records,
         findings,
@@ -201,15 +237,32 @@ fn open_cache(
 fn check_unit(
     unit: &UnitDir,
     facts: &[Option<FileFacts>],
-    catalog: &Catalog,
-    lang: Lang,
-) -> (Vec<Finding>, Vec<FileRecord>) {
+    config: &Config,
+    frame: &Assessment,
+) -> (Vec<Finding>, Vec<FileRecord>, Vec<NotJudged>) {
+    let lang = config.lang;
     let mut findings = Vec::new();
+    let mut not_judged = Vec::new();
     let rows: &[Row] = match &unit.workbook {
         Some((_, Ok(sheet))) => &sheet.rows,
         _ => &[],
     };
-    let known = |code: &str| catalog.get(code).is_some() || rows.iter().any(|r| r.code == code);
+    let own_catalog;
+    let catalog = match &config.catalog {
+        Some(catalog) => catalog,
+        None => {
+            own_catalog = Catalog::from_rows(rows, frame);
+            &own_catalog
+        }
+    };
+    // Without a catalog, a folder names a criterion when its code has the criteria's shape (`5.3`,
+    // `2.1.1`; a bare `2023` is a year, not a code).
+    let catalog_given = config.catalog.is_some();
+    let known = |code: &str| {
+        catalog.get(code).is_some()
+            || rows.iter().any(|r| r.code == code)
+            || (!catalog_given && code.contains('.') && code.split('.').all(|part| part.len() <= 2))
+    };
     let rels: Vec<&str> = unit.files.iter().map(|e| e.rel.as_str()).collect();
     let folders: Vec<Option<String>> = rels.iter().map(|rel| criterion_of_folder(rel, &known)).collect();
     let index = FileIndex::new(&rels);
@@ -254,9 +307,11 @@ fn check_unit(
             criterion: row.code_is_wellformed.then(|| catalog.get(&row.code)).flatten(),
             evidence: present,
             unresolved: &evidence.unresolved,
+            catalog_given,
             lang,
         };
         findings.extend(contained(|| check_row(&ctx)));
+        not_judged.extend(crate::checks::sheet::not_judged(&ctx));
     }
     for (i, codes) in attached.iter().enumerate() {
         let Some(file_facts) = facts[i].as_ref() else {
@@ -268,8 +323,8 @@ fn check_unit(
                 criterion: Some(code),
                 rel: rels[i],
                 facts: file_facts,
-                period_start: catalog.period_start,
-                cutoff: catalog.cutoff_for(Some(code)),
+                period_start: frame.period_start,
+                cutoff: catalog.get(code).and_then(|c| c.cutoff).unwrap_or(frame.cutoff),
                 lang,
             };
             findings.extend(contained(|| check_file(&ctx)));
@@ -290,9 +345,9 @@ fn check_unit(
         }
         let codes: Vec<String> = attached[i].iter().cloned().collect();
         let referenced = is_workbook || !codes.is_empty();
-        records.push(file_record(Some(&unit.id), entry, file_facts.as_ref(), codes, referenced));
+        records.push(records::file_record(Some(&unit.id), entry, file_facts.as_ref(), codes, referenced));
     }
-    (findings, records)
+    (findings, records, not_judged)
 }
 
 /// The readable PDFs a unit attaches to some criterion, as the cross-unit checks see them.
@@ -350,55 +405,6 @@ fn workbook_finding(unit: &str, rel: &str, error: &SheetError, lang: Lang) -> Fi
     Finding::new(Code::KC601, message).unit(Some(unit)).file(Some(rel))
 }
 
-fn file_record(
-    unit: Option<&str>,
-    entry: &Entry,
-    facts: Option<&FileFacts>,
-    criteria: Vec<String>,
-    referenced: bool,
-) -> FileRecord {
-    let Some(facts) = facts else {
-        return FileRecord {
-            unit: unit.map(str::to_string),
-            path: entry.rel.clone(),
-            sha256: None,
-            kind: "other",
-            status: FileStatus::Skipped,
-            number: None,
-            date: None,
-            signatures: Vec::new(),
-            size: 0,
-            pages: None,
-            outline: Vec::new(),
-            criteria,
-            problem: entry.skip.clone(),
-        };
-    };
-    let (status, problem) = match &facts.outcome {
-        Outcome::Ok if referenced => (FileStatus::Ok, None),
-        Outcome::Ok => (FileStatus::Unreferenced, None),
-        Outcome::Unreadable(problem) => (FileStatus::Unreadable, Some(problem.to_string())),
-        Outcome::Encrypted => (FileStatus::Encrypted, None),
-        Outcome::OverBudget(which) => (FileStatus::OverBudget, Some(which.clone())),
-    };
-    let pdf = crate::checks::readable_pdf(facts);
-    FileRecord {
-        unit: unit.map(str::to_string),
-        path: entry.rel.clone(),
-        sha256: facts.sha256.clone(),
-        kind: facts.kind.as_str(),
-        status,
-        number: pdf.and_then(|p| p.header.number.as_ref()).map(|n| n.value.clone()),
-        date: pdf.and_then(|p| p.header.date.date()).map(|d| d.to_string()),
-        signatures: pdf.map(|p| p.signatures.iter().map(SignatureRecord::from).collect()).unwrap_or_default(),
-        size: facts.size,
-        pages: pdf.map(|p| p.pages),
-        outline: pdf.map(|p| p.outline.paths()).unwrap_or_default(),
-        criteria,
-        problem,
-    }
-}
-
 /// Runs one check so that a bug in it costs its findings, not the run (the panic message is printed
 /// to stderr by the default hook; the other files and rows are still checked).
 fn contained(check: impl FnOnce() -> Vec<crate::model::Finding>) -> Vec<crate::model::Finding> {
@@ -430,86 +436,4 @@ fn sort_findings(findings: &mut [Finding]) {
             |f: &Finding| (f.unit.clone(), f.criterion.as_deref().map(criterion_key), f.file.clone(), f.page, f.code);
         key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
     });
-}
-
-fn unit_records(
-    units: &[UnitDir],
-    rows: &[&[Row]],
-    files: &[FileRecord],
-    findings: &[Finding],
-    catalog: &Catalog,
-) -> Vec<UnitRecord> {
-    let mut records = Vec::new();
-    for (unit, rows) in units.iter().zip(rows) {
-        let mine: Vec<&Finding> = findings.iter().filter(|f| f.unit.as_deref() == Some(&unit.id)).collect();
-        let zero_criteria: BTreeSet<&str> =
-            mine.iter().filter(|f| f.severity == Severity::Zero).filter_map(|f| f.criterion.as_deref()).collect();
-        let leaf = |code: &str| !rows.iter().any(|r| r.code.starts_with(&format!("{code}.")));
-        let counted: Vec<&Row> = rows
-            .iter()
-            .filter(|r| match catalog.get(&r.code) {
-                Some(c) => c.kind == CriterionKind::Criterion,
-                None => r.code_is_wellformed && leaf(&r.code),
-            })
-            .collect();
-        let claimed: f64 = counted.iter().filter_map(|r| r.score).sum();
-        let at_risk: f64 =
-            counted.iter().filter(|r| zero_criteria.contains(r.code.as_str())).filter_map(|r| r.score).sum();
-        let mut counts = SeverityCounts::default();
-        mine.iter().for_each(|f| counts.add(f.severity));
-        records.push(UnitRecord {
-            id: unit.id.clone(),
-            path: crate::discover::slash(&unit.root),
-            sheet: unit.workbook.as_ref().map(|(rel, _)| rel.clone()),
-            claimed: round_points(claimed),
-            at_risk: round_points(at_risk),
-            rows: rows.len(),
-            files: files.iter().filter(|f| f.unit.as_deref() == Some(&unit.id)).count(),
-            findings: counts,
-        });
-    }
-    records.sort_by(|a, b| a.id.cmp(&b.id));
-    records
-}
-
-/// The units, and the (unit, file) pairs, one code's findings touch.
-type Touched<'a> = (BTreeSet<&'a str>, BTreeSet<(&'a str, &'a str)>);
-
-fn summarise(units: &[UnitRecord], files: &[FileRecord], findings: &[Finding]) -> Summary {
-    let mut counts = SeverityCounts::default();
-    let mut by_code = BTreeMap::new();
-    let mut touched: BTreeMap<&'static str, Touched> = BTreeMap::new();
-    for finding in findings {
-        counts.add(finding.severity);
-        *by_code.entry(finding.code).or_insert(0) += 1;
-        let (units, files) = touched.entry(finding.code).or_default();
-        let unit = finding.unit.as_deref().unwrap_or_default();
-        units.extend(finding.unit.as_deref());
-        files.extend(finding.file.as_deref().map(|file| (unit, file)));
-    }
-    let codes = by_code
-        .iter()
-        .map(|(&code, &count)| {
-            let rule =
-                crate::checks::registry::RULES.iter().find(|r| r.code == code).expect("every finding has a rule");
-            let (units, files) = &touched[code];
-            CodeSummary {
-                code,
-                name: rule.name,
-                severity: rule.severity,
-                findings: count,
-                units: units.len(),
-                files: files.len(),
-            }
-        })
-        .collect();
-    Summary {
-        units: units.len(),
-        files: files.len(),
-        findings: counts,
-        by_code,
-        codes,
-        claimed: round_points(units.iter().map(|u| u.claimed).sum()),
-        at_risk: round_points(units.iter().map(|u| u.at_risk).sum()),
-    }
 }

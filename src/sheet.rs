@@ -91,6 +91,9 @@ pub struct Sheet {
     pub header_line: usize,
     pub rows: Vec<Row>,
     pub has_files_column: bool,
+    /// The assessment year the sheet names: "năm 2026" in its title rows or name, else the year
+    /// its cells name most often.
+    pub year: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -322,8 +325,39 @@ fn read_grid(name: &str, grid: &Grid) -> Option<Sheet> {
         header_line: best_line + 1,
         rows,
         has_files_column: files_col.is_some(),
+        year: named_year(name, &grid[..best_line], grid),
     })
 }
+
+/// "năm 2026" (any case, with or without diacritics) in the title rows or the sheet's name; else
+/// the year the cells name most often (explanations say "năm 2026" of the year they assess, and
+/// sometimes "năm 2025" of last year's index).
+fn named_year(name: &str, title_rows: &[Vec<Data>], grid: &Grid) -> Option<i32> {
+    static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bnam\s*((?:19|20)\d\d)\b").unwrap());
+    let years_in = |text: &str| -> Vec<i32> {
+        YEAR.captures_iter(&fold(text)).filter_map(|c| c[1].parse().ok()).collect::<Vec<i32>>()
+    };
+    let titled: Vec<i32> = title_rows
+        .iter()
+        .flat_map(|row| row.iter().flat_map(|cell| years_in(&text_of(Some(cell)))))
+        .chain(years_in(name))
+        .collect();
+    if let Some(year) = titled.first() {
+        return Some(*year);
+    }
+    let mut counts: std::collections::BTreeMap<i32, usize> = std::collections::BTreeMap::new();
+    for cell in grid.iter().take(MAX_YEAR_SCAN_ROWS).flatten() {
+        if let Data::String(text) = cell {
+            for year in years_in(text) {
+                *counts.entry(year).or_default() += 1;
+            }
+        }
+    }
+    counts.into_iter().max_by_key(|&(year, count)| (count, year)).map(|(year, _)| year)
+}
+
+/// Rows looked at for the year a sheet names (a self-assessment sheet has a few hundred).
+const MAX_YEAR_SCAN_ROWS: usize = 2_000;
 
 fn assign_roles(labels: &[String]) -> Vec<Option<Role>> {
     let mut best_per_column: Vec<Option<(Role, usize)>> = labels.iter().map(|label| best_alias(label)).collect();
@@ -470,6 +504,21 @@ mod tests {
         assert_eq!(read_workbook_bytes(b"a,b,c\n1,2,3\n", true), Err(SheetError::NoHeader));
         assert!(matches!(read_workbook_bytes(b"PK\x03\x04garbage", false), Err(SheetError::Corrupt(_))));
         assert!(matches!(read_workbook_bytes(b"", false), Err(SheetError::Corrupt(_))));
+    }
+
+    #[test]
+    fn the_year_a_sheet_names() {
+        let titled = csv(
+            "BẢNG TỰ ĐÁNH GIÁ CHỈ SỐ CCHC NĂM 2026\nMã TC,Điểm TĐG,Giải trình\n1.1,1,Kế hoạch năm 2025 và năm 2025\n",
+        );
+        assert_eq!(titled.year, Some(2026));
+        let folded = csv("Bang tu cham diem nam  2025\nMã TC,Điểm TĐG\n1.1,1\n");
+        assert_eq!(folded.year, Some(2025));
+        let cells = csv("Mã TC,Điểm TĐG,Giải trình\n1.1,1,Năm 2026 đạt\n1.2,1,kế hoạch năm 2026; năm 2025 chưa\n");
+        assert_eq!(cells.year, Some(2026));
+        assert_eq!(csv("Mã TC,Điểm TĐG\n1.1,1\n").year, None);
+        // A figure is not a year: "năm 20261" and "2026" alone say nothing.
+        assert_eq!(csv("Số liệu 2026\nMã TC,Điểm TĐG,Giải trình\n1.1,1,năm 20261\n").year, None);
     }
 
     #[test]

@@ -56,10 +56,32 @@ pub fn check(ctx: &RowContext, out: &mut Vec<Finding>) {
     }
 }
 
-/// `271/BC-UBND` and `271/bc-ubnd ` are the same number; a placeholder matches a placeholder with
-/// the same symbol.
+/// `271/BC-UBND`, `271/bc-ubnd `, `0271/BC–UBND` and `271/BC-UBNÐ` (an Icelandic Eth for Đ) are the
+/// same number; a placeholder matches a placeholder with the same symbol.
 fn normalise(number: &str) -> String {
-    number.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect()
+    let text: String = number
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            'Ð' | 'ð' => 'Đ',
+            '–' | '—' | '‐' | '‑' => '-',
+            other => other,
+        })
+        .flat_map(char::to_uppercase)
+        .collect();
+    match text.split_once('/') {
+        Some((digits, symbol)) if digits.chars().all(|c| c.is_ascii_digit()) && digits.len() > 1 => {
+            let trimmed = digits.trim_start_matches('0');
+            format!("{}/{symbol}", if trimmed.is_empty() { "0" } else { trimmed })
+        }
+        _ => text,
+    }
+}
+
+/// `14/KH-…` or `14/KH-`: the writer cut the issuer short; what is written must begin the number.
+fn truncated(number: &str) -> Option<&str> {
+    let cut = number.trim_end_matches(['…', '.']);
+    (cut.len() < number.len() || cut.ends_with('-')).then_some(cut)
 }
 
 fn symbol(number: &str) -> &str {
@@ -72,10 +94,13 @@ fn attachment_for<'a>(document: &DocumentRef, attachments: &[&'a PdfFacts]) -> O
         Some(number) => {
             let wanted = normalise(number);
             let placeholder = !wanted.split('/').next().unwrap_or("").chars().any(|c| c.is_ascii_digit());
+            let prefix = truncated(&wanted).filter(|_| !placeholder);
             attachments.iter().copied().find(|pdf| {
                 let Some(line) = &pdf.header.number else { return false };
                 let found = normalise(&line.value);
-                found == wanted || (placeholder && line.status != NumberStatus::Ok && symbol(&found) == symbol(&wanted))
+                found == wanted
+                    || prefix.is_some_and(|p| found.starts_with(p))
+                    || (placeholder && line.status != NumberStatus::Ok && symbol(&found) == symbol(&wanted))
             })
         }
         None => attachments.iter().copied().find(|pdf| {
@@ -180,5 +205,20 @@ fn missing_place(ctx: &RowContext, cited: &Citation, pdf: &PdfFacts, out: &mut V
             return;
         }
         path.push((*part_level, part_label.clone()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_compare_as_a_council_member_reads_them() {
+        assert_eq!(normalise("0271/bc–ubnd "), normalise("271/BC-UBND"));
+        assert_eq!(normalise("55/BC-UBNÐ"), normalise("55/BC-UBNĐ"));
+        assert_ne!(normalise("27/BC-UBND"), normalise("271/BC-UBND"));
+        assert_eq!(truncated(&normalise("14/KH-…")), Some("14/KH-"));
+        assert_eq!(truncated("14/KH-"), Some("14/KH-"));
+        assert_eq!(truncated("14/KH-UBND"), None);
     }
 }

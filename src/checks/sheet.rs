@@ -5,7 +5,7 @@ use super::{points, readable_pdf, Code};
 use crate::attach::Unresolved;
 use crate::catalog::{Criterion, Kind};
 use crate::facts::FileFacts;
-use crate::model::{Finding, Lang};
+use crate::model::{Finding, Lang, NotJudged};
 use crate::sheet::Row;
 
 pub struct RowContext<'a> {
@@ -15,6 +15,9 @@ pub struct RowContext<'a> {
     /// Facts of the row's evidence files that are present.
     pub evidence: Vec<&'a FileFacts>,
     pub unresolved: &'a [Unresolved],
+    /// A catalog was given (`--catalog`); else the workbook is its own catalog and the rules that
+    /// compare with one (KC505, KC503) cannot judge.
+    pub catalog_given: bool,
     pub lang: Lang,
 }
 
@@ -79,6 +82,36 @@ pub fn check_row(ctx: &RowContext) -> Vec<Finding> {
     statistics_table(ctx, criterion, &mut out);
     if criterion.requires_evidence {
         super::explanation::check(ctx, &mut out);
+    }
+    out
+}
+
+/// What the row rules could not judge: without a catalog, whether the code exists (KC505) and
+/// whether a statistics table is required (KC503, for a claimed criterion with evidence).
+pub fn not_judged(ctx: &RowContext) -> Vec<NotJudged> {
+    if ctx.catalog_given || !ctx.row.code_is_wellformed {
+        return Vec::new();
+    }
+    let entry = |code: Code, vi: &str, en: &str| NotJudged {
+        code,
+        unit: Some(ctx.unit.to_string()),
+        criterion: Some(ctx.row.code.clone()),
+        file: None,
+        reason: ctx.lang.pick(vi, en).to_string(),
+    };
+    let mut out = vec![entry(
+        Code::KC505,
+        "không có bộ tiêu chí để đối chiếu mã tiêu chí (dùng --catalog)",
+        "no catalog to compare criterion codes with (use --catalog)",
+    )];
+    let claimed = ctx.row.score.is_some_and(|s| s > EPSILON);
+    let is_criterion = ctx.criterion.is_some_and(|c| c.kind == Kind::Criterion);
+    if claimed && is_criterion && !ctx.evidence.is_empty() {
+        out.push(entry(
+            Code::KC503,
+            "bảng tự chấm không cho biết tiêu chí nào cần Bảng thống kê (dùng --catalog có cờ requires_table)",
+            "the workbook does not say which criteria need a statistics table (use a --catalog with requires_table)",
+        ));
     }
     out
 }

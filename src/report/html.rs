@@ -81,15 +81,14 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     let s = &report.summary;
     let _ = writeln!(
         out,
-        "<h1>{title}</h1><p class=\"muted\">kiemchung {} · {} {} ({}) · {}</p>",
+        "<h1>{title}</h1><p class=\"muted\">kiemchung {} · {}</p><p id=\"frame\">{}</p>",
         escape(report.tool.version),
-        lang.pick("bộ tiêu chí", "catalog"),
-        escape(&report.catalog.id),
-        report.catalog.year,
-        s.totals(lang)
+        s.totals(lang),
+        escape(&report.frame_line(lang))
     );
     units_table(&mut out, report, lang);
     codes_table(&mut out, report, lang);
+    not_judged_table(&mut out, report, lang);
     filters(&mut out, report, lang);
     findings_by_unit(&mut out, report, lang);
     let _ = write!(out, "<script>{SCRIPT}</script>\n</body></html>\n");
@@ -138,6 +137,34 @@ fn units_table(out: &mut String, report: &Report, lang: Lang) {
             unit.findings.warning,
             unit.files,
             id = escape(&unit.id),
+        );
+    }
+    out.push_str("</table>\n");
+}
+
+/// What the rules could not judge: a council must see what the tool did not check.
+fn not_judged_table(out: &mut String, report: &Report, lang: Lang) {
+    if report.summary.not_judged.is_empty() {
+        return;
+    }
+    table_start(
+        out,
+        &format!("<h2>{}</h2><table id=\"not-judged\">", lang.pick("Chưa đánh giá", "Not judged")),
+        &[
+            lang.pick("Mã", "Code"),
+            lang.pick("Quy tắc", "Rule"),
+            lang.pick("Số trường hợp", "Cases"),
+            lang.pick("Lý do", "Why"),
+        ],
+    );
+    for entry in &report.summary.not_judged {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            entry.code,
+            escape(entry.name),
+            entry.count,
+            escape(&entry.reasons.join("; "))
         );
     }
     out.push_str("</table>\n");

@@ -96,7 +96,21 @@ fn write_summary(out: &mut String, report: &Report, options: &RenderOptions) {
     let lang = options.lang;
     let s = &report.summary;
     let _ = writeln!(out);
+    let _ = writeln!(out, "{}.", report.frame_line(lang));
     let _ = writeln!(out, "{} {}.", lang.pick("Tổng cộng:", "Total:"), s.totals(lang));
+    if !s.not_judged.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}:",
+            lang.pick(
+                "Chưa đánh giá (không đủ căn cứ, không tính là lỗi)",
+                "Not judged (no basis to judge; not counted as findings)"
+            )
+        );
+        for entry in &s.not_judged {
+            let _ = writeln!(out, "  {}", entry.line(lang));
+        }
+    }
     if !s.codes.is_empty() {
         let _ = writeln!(out, "{}:", lang.pick("Theo mã", "By code"));
         for code in &s.codes {

@@ -21,7 +21,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> Result<Vec<u8>, Strin
 
 fn build(report: &Report, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
-    let created = ExcelDateTime::from_ymd(report.catalog.year.clamp(1900, 9999) as u16, 1, 1)?;
+    let created = ExcelDateTime::from_ymd(report.assessment.year.clamp(1900, 9999) as u16, 1, 1)?;
     workbook.set_properties(&DocProperties::new().set_creation_datetime(&created).set_title("kiemchung"));
     let header = Format::new().set_bold().set_background_color("#DDE6F0").set_text_wrap();
     let names = lang.pick(SHEETS_VI, SHEETS_EN);
@@ -101,6 +101,24 @@ fn summary_sheet(sheet: &mut Worksheet, report: &Report, lang: Lang, header: &Fo
         sheet.write_number(row, 3, code.findings as f64)?;
         sheet.write_number(row, 4, code.units as f64)?;
         sheet.write_number(row, 5, code.files as f64)?;
+    }
+    // The frame dates were judged in, then what the rules could not judge.
+    let mut row = start + report.summary.codes.len() as u32 + 2;
+    sheet.write_string(row, 0, report.frame_line(lang))?;
+    if !report.summary.not_judged.is_empty() {
+        row += 2;
+        let titles =
+            lang.pick(["Mã", "Chưa đánh giá", "Số trường hợp", "Lý do"], ["Code", "Not judged", "Cases", "Why"]);
+        for (col, title) in titles.iter().enumerate() {
+            sheet.write_string_with_format(row, col as u16, *title, header)?;
+        }
+        for entry in &report.summary.not_judged {
+            row += 1;
+            sheet.write_string(row, 0, entry.code)?;
+            sheet.write_string(row, 1, entry.name)?;
+            sheet.write_number(row, 2, entry.count as f64)?;
+            sheet.write_string(row, 3, entry.reasons.join("; "))?;
+        }
     }
     Ok(())
 }

@@ -47,51 +47,102 @@ impl Citation {
 static PLACE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
-        (?P<word>(?i:điểm|khoản|mục|phần))\s+
+        (?P<word>(?i:điểm|khoản|mục|phần|chương|điều))\s+
         (?P<label>
             (?i:thứ)\s+\p{L}+                # Phần thứ hai
+          | [IVXLC]{1,6}\.\d{1,2}(?:\b|$)   # Mục II.1: Mục II, Khoản 1
           | \d{1,2}(?:\.\d{1,2}){1,3}       # numbered item 2.1, 2.3.1
           | [IVXLC]{1,6}(?:\b|$)            # Roman (upper case only: 'mục tiêu' stays prose)
-          | \d{1,2}(?:\b|$)
+          | \d{1,3}(?:\b|$)
           | [a-zđ](?:[^\p{L}\p{N}]|$)       # a single letter for Điểm
         )",
     )
     .unwrap()
 });
 
+/// A document's type, its number and symbol. The type is a word (`Báo cáo`, any case) or the
+/// abbreviation of Nghị định 30/2020 as written (`BC`, `TTr`); the number may follow `số`, or come
+/// straight after the type (`Kế hoạch 14/KH-UBND`), or after the document's title words
+/// (`Báo cáo kết quả CCHC năm 2023 số 55/BC-UBND`).
 static DOCUMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
         (?P<kind>(?i:kế\s+hoạch|báo\s+cáo|quyết\s+định|tờ\s+trình|thông\s+báo|công\s+văn|nghị\s+quyết|
             chỉ\s+thị|hướng\s+dẫn|chương\s+trình|phương\s+án|đề\s+án|biên\s+bản|giấy\s+mời|thông\s+tư|nghị\s+định|
-            quy\s+chế|quy\s+định|văn\s+bản))
-        (?:\s+(?i:số))?
-        (?:\s*:?\s*(?P<number>[\p{L}\d.…]*/[\p{L}\d/&.\-–]+))?
-        (?:\s+(?i:ngày)\s+(?P<date>\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+(?i:tháng)\s+\d{1,2}\s+(?i:năm)\s+\d{4}))?",
+            quy\s+chế|quy\s+định|văn\s+bản|kết\s+luận|công\s+điện)
+          | \b(?:BC|KH|QĐ|TTr|TB|CV|NQ|CT|CTr|HD|KL|BB|GM|PA|ĐA|QC|NĐ|TT|CĐ)\b)
+        (?:
+            (?:\s+[^\s,;.()]+){0,15}?\s+(?i:số)\s*:?\s*(?P<titled>[\p{L}\d.…]*/[\p{L}\d/&.\-–…]+)
+          | (?:\s+(?i:số))?\s*:?\s*(?P<number>[\p{L}\d.…]*/[\p{L}\d/&.\-–…]+)
+        )?",
     )
     .unwrap()
 });
 
+/// A date written after a reference: `ngày 5/3/2023`, `, ngày 05 tháng 3 năm 2023`, `(ngày
+/// 05-3-2023)`, `ban hành ngày …`, or after its issuer: `của UBND xã Phấn Mễ ngày 12/11/2023`.
+static TRAILING_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)^
+        [\s,(]*
+        (?:(?i:của|do)\s+(?P<issuer>(?:[^\s,;.()]+\s+){1,10}?))?
+        (?:(?i:ban\s+hành)\s+)?
+        (?i:ngày)\s+
+        (?P<date>\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}
+          | \d{1,2}\s+(?i:tháng)\s+\d{1,2}\s*,?\s*(?:(?i:năm)\s+|/\s*)\d{4})",
+    )
+    .unwrap()
+});
+
+/// Words that say a date after `của …` is not the document's own ("đến ngày", "về … ngày").
+/// Compared with their diacritics: "Sở Tư pháp" is an issuer, "từ ngày" is not.
+const NOT_AN_ISSUER: &[&str] =
+    &["về", "đến", "tới", "từ", "tính", "trong", "tại", "đạt", "năm", "tháng", "sau", "trước"];
+
+/// The date written right after a reference, and where it ends.
+fn trailing_date(rest: &str) -> Option<(Date, usize)> {
+    let caps = TRAILING_DATE.captures(rest)?;
+    if let Some(issuer) = caps.name("issuer") {
+        let lower = issuer.as_str().to_lowercase();
+        if lower.split_whitespace().any(|w| NOT_AN_ISSUER.contains(&w)) {
+            return None;
+        }
+    }
+    let date = &caps["date"];
+    let date = super::date::parse_loose(&date.split_whitespace().collect::<String>())?;
+    Some((date, caps.get(0)?.end()))
+}
+
 /// Reads every citation of an explanation (NFC applied here).
 pub fn parse(explanation: &str) -> (Vec<Citation>, Vec<DocumentRef>) {
     let text = super::text::nfc(explanation);
-    let documents: Vec<(usize, usize, DocumentRef)> = DOCUMENT
-        .captures_iter(&text)
-        .filter(|c| c.name("number").is_some() || c.name("date").is_some())
-        .map(|c| {
-            let whole = c.get(0).unwrap();
-            let kind = c["kind"].split_whitespace().collect::<Vec<_>>().join(" ");
-            let document = DocumentRef {
-                abbreviation: super::header::type_abbreviation(&kind),
-                kind,
-                number: c.name("number").map(|n| n.as_str().trim_end_matches(['.', ',']).to_string()),
-                date: c.name("date").and_then(|d| super::date::parse_loose(&d.as_str().replace(' ', ""))),
-                text: whole.as_str().trim_end_matches(['.', ',']).to_string(),
-                as_evidence: introduced_as_evidence(&text[..whole.start()]),
-            };
-            (whole.start(), whole.end(), document)
-        })
-        .collect();
+    let mut documents: Vec<(usize, usize, DocumentRef)> = Vec::new();
+    for c in DOCUMENT.captures_iter(&text) {
+        let whole = c.get(0).unwrap();
+        let number = c.name("number").or_else(|| c.name("titled"));
+        let dated = trailing_date(&text[whole.end()..]);
+        let is_abbreviation = !c["kind"].chars().any(|ch| ch.is_whitespace() || ch.is_lowercase() && ch != 'r');
+        // An abbreviation alone says nothing; with a number it is a reference.
+        if number.is_none() && (dated.is_none() || is_abbreviation) {
+            continue;
+        }
+        let kind = c["kind"].split_whitespace().collect::<Vec<_>>().join(" ");
+        let abbreviation = if is_abbreviation {
+            super::header::type_abbreviation_of_symbol(&kind)
+        } else {
+            super::header::type_abbreviation(&kind)
+        };
+        let end = whole.end() + dated.map_or(0, |(_, len)| len);
+        let document = DocumentRef {
+            abbreviation,
+            kind,
+            number: number.map(|n| n.as_str().trim_end_matches(['.', ',']).to_string()),
+            date: dated.map(|(date, _)| date),
+            text: text[whole.start()..end].trim_end_matches(['.', ',']).to_string(),
+            as_evidence: introduced_as_evidence(&text[..whole.start()]),
+        };
+        documents.push((whole.start(), end, document));
+    }
     // Places next to each other (joined by commas, spaces, "của", "tại") form one citation.
     let mut citations: Vec<(usize, usize, Citation)> = Vec::new();
     for caps in PLACE.captures_iter(&text) {
@@ -100,10 +151,18 @@ pub fn parse(explanation: &str) -> (Vec<Citation>, Vec<DocumentRef>) {
             "diem" => Level::Diem,
             "khoan" => Level::Khoan,
             "muc" => Level::Muc,
+            "chuong" => Level::Chuong,
+            "dieu" => Level::Dieu,
             _ => Level::Phan,
         };
         let raw_label = caps["label"].trim_end_matches(|c: char| !c.is_alphanumeric());
-        let label = raw_label.to_string();
+        // `Mục II.1`: Mục II and, inside it, Khoản 1.
+        let (label, inner_khoan) = match raw_label.split_once('.') {
+            Some((roman, khoan)) if roman.chars().all(|c| "IVXLC".contains(c)) => {
+                (roman.to_string(), Some(khoan.to_string()))
+            }
+            _ => (raw_label.to_string(), None),
+        };
         let label = match label.split_whitespace().collect::<Vec<_>>().as_slice() {
             [ordinal_word, ordinal] if super::text::fold(ordinal_word) == "thu" => {
                 match ordinal_as_roman(ordinal).filter(|_| matches!(level, Level::Phan | Level::Muc)) {
@@ -131,13 +190,15 @@ pub fn parse(explanation: &str) -> (Vec<Citation>, Vec<DocumentRef>) {
                 && gap.split_whitespace().all(|w| matches!(w, "cua" | "tai" | "thuoc"))
                 && last.parts.iter().all(|(l, _)| *l != level)
         });
+        let mut parts = vec![(level, label)];
+        parts.extend(inner_khoan.filter(|_| matches!(level, Level::Muc | Level::Phan)).map(|k| (Level::Khoan, k)));
         if joined {
             let last = citations.last_mut().unwrap();
-            last.2.parts.push((level, label));
+            last.2.parts.extend(parts);
             last.1 = end;
             last.2.text = text[last.0..end].to_string();
         } else {
-            let citation = Citation { parts: vec![(level, label)], document: None, text: text[start..end].to_string() };
+            let citation = Citation { parts, document: None, text: text[start..end].to_string() };
             citations.push((start, end, citation));
         }
     }
@@ -148,7 +209,6 @@ pub fn parse(explanation: &str) -> (Vec<Citation>, Vec<DocumentRef>) {
         let before = documents.iter().rev().find(|(_, d_end, _)| *d_end <= *start && close(&text[*d_end..*start]));
         citation.document = after.or(before).map(|(_, _, d)| d.clone());
     }
-    let mut documents = documents;
     for (_, _, citation) in &citations {
         if let Some(cited) = &citation.document {
             documents.iter_mut().filter(|(_, _, d)| d.text == cited.text).for_each(|(_, _, d)| d.as_evidence = true);
@@ -285,6 +345,61 @@ mod tests {
         let (_, documents) =
             parse("Thực hiện theo quy định tại Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ.");
         assert!(!documents[0].as_evidence);
+    }
+
+    /// (kind as written, number, ISO date, type abbreviation) of each reference.
+    type Read = (String, Option<String>, Option<String>, Option<&'static str>);
+
+    fn refs(text: &str) -> Vec<Read> {
+        parse(text).1.into_iter().map(|d| (d.kind, d.number, d.date.map(|x| x.to_string()), d.abbreviation)).collect()
+    }
+
+    #[test]
+    fn references_with_a_type_abbreviation_or_title_words() {
+        let found = refs("Minh chứng: BC số 55/BC-UBND ngày 12/11/2023; TTr số 12/TTr-UBND; Kế hoạch 14/KH-UBND.");
+        assert_eq!(found[0], ("BC".into(), Some("55/BC-UBND".into()), Some("2023-11-12".into()), Some("BC")));
+        assert_eq!(found[1], ("TTr".into(), Some("12/TTr-UBND".into()), None, Some("TTr")));
+        assert_eq!(found[2], ("Kế hoạch".into(), Some("14/KH-UBND".into()), None, Some("KH")));
+        let titled = refs("Báo cáo kết quả công tác CCHC năm 2023 số 271/BC-UBND ngày 13/11/2023 của UBND xã.");
+        assert_eq!(titled[0].1.as_deref(), Some("271/BC-UBND"));
+        assert_eq!(titled[0].2.as_deref(), Some("2023-11-13"));
+        // An abbreviation with nothing after it, and "số liệu" after a title, are not references.
+        assert!(refs("Đã gửi BC đúng hạn. Báo cáo tình hình số liệu 12/12 đơn vị.").iter().all(|r| r.1.is_none()));
+        assert!(refs("UBND-BC, KH và QĐ").is_empty());
+    }
+
+    #[test]
+    fn dates_in_every_written_form_and_after_the_issuer() {
+        for (text, date) in [
+            ("Báo cáo số 55/BC-UBND ngày 5/3/2023", "2023-03-05"),
+            ("Báo cáo số 55/BC-UBND ngày 05 tháng 3 năm 2023", "2023-03-05"),
+            ("Báo cáo số 55/BC-UBND, ngày 05-03-2023", "2023-03-05"),
+            ("Báo cáo số 55/BC-UBND (ngày 05.3.2023)", "2023-03-05"),
+            ("Báo cáo số 55/BC-UBND ngày 05 tháng 03/2023", "2023-03-05"),
+            ("Kế hoạch số 14/KH-UBND ban hành ngày 5/3/2023", "2023-03-05"),
+            ("Báo cáo số 55/BC-UBND của Ủy ban nhân dân xã Phấn Mễ ngày 5/3/2023", "2023-03-05"),
+            ("Báo cáo số 55/BC-UBND do UBND xã ban hành ngày 5/3/2023", "2023-03-05"),
+            ("Báo cáo số 55/BC-STP của Sở Tư pháp ngày 5/3/2023", "2023-03-05"),
+        ] {
+            assert_eq!(refs(text)[0].2.as_deref(), Some(date), "{text}");
+        }
+        // A date about the figures, not the document's own.
+        let figures = refs("Báo cáo số 55/BC-UBND của UBND xã về kết quả tính đến ngày 30/11/2023");
+        assert_eq!(figures[0].2, None);
+    }
+
+    #[test]
+    fn divisions_of_reports_and_regulations() {
+        assert_eq!(places("tại mục II.1 Báo cáo")[0], [(Level::Muc, "II".into()), (Level::Khoan, "1".into())]);
+        assert_eq!(
+            places("theo Khoản 2 Điều 5 Quy chế số 01/QC-UBND")[0],
+            [(Level::Khoan, "2".into()), (Level::Dieu, "5".into())]
+        );
+        assert_eq!(places("Chương II, Điều 12")[0], [(Level::Chuong, "II".into()), (Level::Dieu, "12".into())]);
+        assert_eq!(places("điểm a khoản 2 mục I")[0].len(), 3);
+        let (citations, _) = parse("Số liệu tại Khoản 2, Phần I, BC số 55/BC-UBND.");
+        assert_eq!(citations[0].document.as_ref().and_then(|d| d.number.as_deref()), Some("55/BC-UBND"));
+        assert!(places("Điều chỉnh kế hoạch; điều kiện; chương trình").is_empty());
     }
 
     #[test]

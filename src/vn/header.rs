@@ -103,6 +103,12 @@ fn find_title(zone: &str) -> Option<String> {
 }
 
 /// The abbreviation of a document type named in running text (`Báo cáo` → `BC`), folded match.
+/// The abbreviation as written in a reference (`BC`, `TTr`, `CV`), as Nghị định 30/2020 spells it;
+/// `CV` (công văn) has no type part.
+pub fn type_abbreviation_of_symbol(written: &str) -> Option<&'static str> {
+    TITLES.iter().map(|(_, abbr)| *abbr).find(|abbr| *abbr == written)
+}
+
 pub fn type_abbreviation(words: &str) -> Option<&'static str> {
     let folded = fold(words);
     TITLES.iter().find(|(title, _)| folded == *title).map(|(_, abbr)| *abbr)

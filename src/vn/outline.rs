@@ -12,7 +12,11 @@ use regex::Regex;
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Phan,
+    /// Chương of a regulation (Quy chế, Quy định, Nghị định…): Chương > Mục > Điều > Khoản > Điểm.
+    Chuong,
     Muc,
+    /// Điều of a regulation.
+    Dieu,
     Khoan,
     Diem,
     /// A numbered item `2.1`, `2.3.1` (cited as "Mục 2.1" or "tại 2.1").
@@ -23,6 +27,8 @@ impl Level {
     pub fn word(self) -> &'static str {
         match self {
             Level::Phan => "Phần",
+            Level::Chuong => "Chương",
+            Level::Dieu => "Điều",
             Level::Muc => "Mục",
             Level::Khoan => "Khoản",
             Level::Diem => "Điểm",
@@ -61,6 +67,8 @@ static HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)^\s*(?:
             (?i:phần)\s+(?:(?i:thứ)\s+(?P<phan_ordinal>\p{L}+)|(?P<phan>[IVXLC]+|\d{1,2})\b)[.:]?
+          | (?i:chương)\s+(?P<chuong>[IVXLC]+|\d{1,2})\b[.:]?
+          | (?i:điều)\s+(?P<dieu>\d{1,3})\b[.:]?
           | (?i:mục)\s+(?P<muc_word>[IVXLC]+|\d{1,2})\b[.:]?
           | (?P<roman>[IVXLC]{1,6})(?:[.)]|\s?-)(?:\s|$)
           | (?P<item>\d{1,2}(?:\.\d{1,2}){1,3})(?:\.|\s?-)?(?:\s|$)
@@ -105,10 +113,11 @@ fn logical_lines(text: &str) -> Vec<Cow<'_, str>> {
     lines
 }
 
-/// `PHẦN` or `MỤC` (any case, with or without diacritics, NFC or NFD) and nothing else.
+/// `PHẦN` or `MỤC` (any case, NFC or NFD) and nothing else. Compared with diacritics: "mức." ends
+/// many a paragraph ("định mức.") and folds to the same letters as "mục".
 fn is_lone_division_word(line: &str) -> bool {
-    // Folding costs a decomposition: only words short enough to be one of the two are folded.
-    line.len() <= 12 && matches!(super::text::fold(line).as_str(), "phan" | "muc")
+    // Normalising costs a pass: only words short enough to be one of the two are looked at.
+    line.len() <= 12 && matches!(super::text::nfc(line).to_lowercase().as_str(), "phần" | "mục" | "phan" | "muc")
 }
 
 /// Can a heading start with this character? Most lines cannot, and skip the regex.
@@ -116,20 +125,31 @@ fn may_start_heading(line: &str) -> bool {
     line.trim_start()
         .chars()
         .next()
-        .is_some_and(|c| c.is_ascii_digit() || "IVXLCPpMmđ".contains(c) || c.is_ascii_lowercase())
+        .is_some_and(|c| c.is_ascii_digit() || "IVXLCPpMmđĐ".contains(c) || c.is_ascii_lowercase())
 }
 
 /// Builds an outline page by page (the facts step reads each page once).
 #[derive(Debug, Default)]
 pub struct OutlineBuilder {
     outline: Outline,
-    phan: Option<String>,
-    muc: Option<String>,
-    khoan: Option<String>,
+    /// The open divisions, outermost first: a heading closes every open one at its rank or below.
+    open: Vec<(Level, String)>,
 }
 
 /// Headings kept per document: a bound for pathological text.
 const MAX_HEADINGS: usize = 5_000;
+
+/// Nesting rank: Phần > Chương > Mục > Điều > Khoản = numbered item > Điểm.
+fn rank(level: Level) -> u8 {
+    match level {
+        Level::Phan => 0,
+        Level::Chuong => 1,
+        Level::Muc => 2,
+        Level::Dieu => 3,
+        Level::Khoan | Level::Item => 4,
+        Level::Diem => 5,
+    }
+}
 
 impl OutlineBuilder {
     pub fn finish(self) -> Outline {
@@ -137,63 +157,45 @@ impl OutlineBuilder {
     }
 
     pub fn add_page(&mut self, page: u32, text: &str) {
-        let OutlineBuilder { outline, phan, muc, khoan } = self;
-        {
-            for line in logical_lines(text) {
-                if outline.headings.len() >= MAX_HEADINGS {
-                    return;
-                }
-                if !may_start_heading(&line) {
-                    continue;
-                }
-                let Some(caps) = HEADING.captures(&line) else { continue };
-                let (level, label) = if let Some(m) = caps.name("phan") {
-                    (Level::Phan, m.as_str())
-                } else if let Some(m) = caps.name("phan_ordinal") {
-                    let Some(roman) = ordinal_as_roman(m.as_str()) else { continue };
-                    (Level::Phan, roman)
-                } else if let Some(m) = caps.name("muc_word").or_else(|| caps.name("roman")) {
-                    (Level::Muc, m.as_str())
-                } else if let Some(m) = caps.name("item") {
-                    (Level::Item, m.as_str())
-                } else if let Some(m) = caps.name("khoan") {
-                    (Level::Khoan, m.as_str())
-                } else if let Some(m) = caps.name("diem") {
-                    (Level::Diem, m.as_str())
-                } else {
-                    continue;
-                };
-                let label = label.trim_start_matches('0').to_string();
-                let label = if label.is_empty() { "0".to_string() } else { label };
-                let mut within = Vec::new();
-                match level {
-                    Level::Phan => {
-                        *phan = Some(label.clone());
-                        *muc = None;
-                        *khoan = None;
-                    }
-                    Level::Muc => {
-                        within.extend(phan.iter().map(|p| (Level::Phan, p.clone())));
-                        *muc = Some(label.clone());
-                        *khoan = None;
-                    }
-                    Level::Khoan => {
-                        within.extend(phan.iter().map(|p| (Level::Phan, p.clone())));
-                        within.extend(muc.iter().map(|m| (Level::Muc, m.clone())));
-                        *khoan = Some(label.clone());
-                    }
-                    Level::Diem => {
-                        within.extend(phan.iter().map(|p| (Level::Phan, p.clone())));
-                        within.extend(muc.iter().map(|m| (Level::Muc, m.clone())));
-                        within.extend(khoan.iter().map(|k| (Level::Khoan, k.clone())));
-                    }
-                    Level::Item => {
-                        within.extend(phan.iter().map(|p| (Level::Phan, p.clone())));
-                        within.extend(muc.iter().map(|m| (Level::Muc, m.clone())));
-                    }
-                }
-                outline.headings.push(Heading { level, label, within, page });
+        for line in logical_lines(text) {
+            if self.outline.headings.len() >= MAX_HEADINGS {
+                return;
             }
+            if !may_start_heading(&line) {
+                continue;
+            }
+            let Some(caps) = HEADING.captures(&line) else { continue };
+            let named = |name: &str| caps.name(name).map(|m| m.as_str());
+            let (level, label) = if let Some(label) = named("phan") {
+                (Level::Phan, label)
+            } else if let Some(ordinal) = named("phan_ordinal") {
+                let Some(roman) = ordinal_as_roman(ordinal) else { continue };
+                (Level::Phan, roman)
+            } else if let Some(label) = named("chuong") {
+                (Level::Chuong, label)
+            } else if let Some(label) = named("dieu") {
+                (Level::Dieu, label)
+            } else if let Some(label) = named("muc_word").or_else(|| named("roman")) {
+                (Level::Muc, label)
+            } else if let Some(label) = named("item") {
+                (Level::Item, label)
+            } else if let Some(label) = named("khoan") {
+                (Level::Khoan, label)
+            } else if let Some(label) = named("diem") {
+                (Level::Diem, label)
+            } else {
+                continue;
+            };
+            let label = label.trim_start_matches('0').to_string();
+            let label = if label.is_empty() { "0".to_string() } else { label };
+            // `2.1` under `2.` stays inside that Khoản; under another one it replaces it.
+            let parent_khoan = label.split('.').next().filter(|_| level == Level::Item).map(str::to_string);
+            self.open.retain(|(open, open_label)| {
+                rank(*open) < rank(level) || (*open == Level::Khoan && parent_khoan.as_deref() == Some(open_label))
+            });
+            let within = self.open.clone();
+            self.open.push((level, label.clone()));
+            self.outline.headings.push(Heading { level, label, within, page });
         }
     }
 }
@@ -213,7 +215,7 @@ impl Outline {
         self.headings.iter().find(|h| {
             (same_level(h.level, level) || loosely_same(h, level))
                 && same_label(&h.label, label)
-                && within.iter().all(|(l, v)| h.within.iter().any(|(hl, hv)| hl == l && same_label(hv, v)))
+                && within.iter().all(|wanted| encloses(h, wanted))
         })
     }
 
@@ -221,7 +223,7 @@ impl Outline {
     pub fn labels(&self, level: Level, within: &[(Level, String)]) -> Vec<String> {
         let mut labels: Vec<String> = Vec::new();
         for heading in &self.headings {
-            let inside = within.iter().all(|(l, v)| heading.within.iter().any(|(hl, hv)| hl == l && same_label(hv, v)));
+            let inside = within.iter().all(|wanted| encloses(heading, wanted));
             if same_level(heading.level, level) && inside && !labels.contains(&heading.label) {
                 labels.push(heading.label.clone());
             }
@@ -259,6 +261,22 @@ fn loosely_same(heading: &Heading, wanted: Level) -> bool {
         (Level::Muc, Level::Phan) | (Level::Phan, Level::Muc) => true,
         _ => false,
     }
+}
+
+/// Is the heading inside the cited division? Read as a council member reads it: the top-level
+/// Roman divisions are called Phần or Mục interchangeably, and "Mục 2" of a document numbered
+/// `1.`, `2.` at its top is that top-level number (read as a Khoản with no Mục above it).
+fn encloses(heading: &Heading, (level, label): &(Level, String)) -> bool {
+    heading.within.iter().enumerate().any(|(depth, (open, open_label))| {
+        if !same_label(open_label, label) {
+            return false;
+        }
+        let outer_has_muc = heading.within[..depth].iter().any(|(l, _)| *l == Level::Muc);
+        open == level
+            || matches!((level, open), (Level::Phan, Level::Muc) | (Level::Muc, Level::Phan))
+            || (*level == Level::Muc && *open == Level::Khoan && !outer_has_muc)
+            || (*level == Level::Muc && *open == Level::Item)
+    })
 }
 
 fn same_label(a: &str, b: &str) -> bool {
@@ -311,6 +329,42 @@ mod tests {
         // Still not headings: a figure, a date, a year, a range inside a sentence.
         let prose = "3.368\n12/12\n2023.\nĐạt 1 - 2 lần\n1,5";
         assert!(Outline::from_pages([(1, prose)]).is_empty(), "{:?}", Outline::from_pages([(1, prose)]).paths());
+    }
+
+    #[test]
+    fn divisions_are_read_as_a_council_member_reads_them() {
+        let report = Outline::from_pages([(1, "I. KẾT QUẢ\n1. Chỉ đạo\n2. Kiểm tra\na) Nội dung\nII. TỒN TẠI")]);
+        let phan_i = [(Level::Phan, "I".to_string())];
+        assert!(report.find(Level::Khoan, "2", &phan_i).is_some(), "Khoản 2, Phần I of a document divided in I., II.");
+        assert!(report.find(Level::Diem, "a", &[(Level::Khoan, "2".into()), (Level::Phan, "I".into())]).is_some());
+        assert!(report.find(Level::Khoan, "3", &phan_i).is_none());
+        let parts = Outline::from_pages([(1, "PHẦN I\nI. Mục một\n1. Khoản\nPHẦN II\nI. Khác")]);
+        assert!(parts.find(Level::Muc, "I", &[(Level::Phan, "II".into())]).is_some(), "a Mục inside a Phần");
+        assert!(parts.find(Level::Khoan, "1", &[(Level::Muc, "I".into()), (Level::Phan, "I".into())]).is_some());
+        let arabic = Outline::from_pages([(1, "1. MỤC ĐÍCH\na) Một\n2. YÊU CẦU")]);
+        assert!(arabic.find(Level::Diem, "a", &[(Level::Muc, "1".into())]).is_some(), "Điểm a, Mục 1");
+        let items = Outline::from_pages([(1, "I. KẾT QUẢ\n2. Cải cách thể chế\n2.1. Xây dựng\na) Ban hành")]);
+        let within = [(Level::Khoan, "2".to_string()), (Level::Muc, "I".to_string())];
+        assert!(items.find(Level::Diem, "a", &within).is_some(), "an item 2.1 stays inside Khoản 2");
+    }
+
+    #[test]
+    fn regulations_in_chuong_and_dieu() {
+        let rule = "QUY CHẾ\nChương I\nQUY ĐỊNH CHUNG\nĐiều 1. Phạm vi\n1. Quy chế này\nĐiều 2. Đối tượng\n\
+                    Chương II\nĐiều 5. Trách nhiệm\n1. Chủ tịch\n2. Công chức\na) Tiếp nhận\nb) Trả kết quả";
+        let outline = Outline::from_pages([(1, rule)]);
+        assert!(outline.find(Level::Khoan, "2", &[(Level::Dieu, "5".into())]).is_some());
+        assert!(outline.find(Level::Diem, "b", &[(Level::Khoan, "2".into()), (Level::Dieu, "5".into())]).is_some());
+        assert!(outline.find(Level::Dieu, "5", &[(Level::Chuong, "II".into())]).is_some());
+        assert!(outline.find(Level::Dieu, "5", &[(Level::Chuong, "I".into())]).is_none());
+        assert_eq!(outline.labels(Level::Khoan, &[(Level::Dieu, "2".into())]), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_paragraph_ending_in_muc_like_words_is_not_a_lone_division_word() {
+        let page = "II. KẾT QUẢ\n5. Tài chính\nđúng tiêu chuẩn, định\nmức.\n6. Chính quyền số\na) Hộp thư\nPhần\nIII";
+        let outline = Outline::from_pages([(1, page)]);
+        assert_eq!(outline.paths(), ["II", "II.5", "II.6", "II.6.a", "III"]);
     }
 
     #[test]
