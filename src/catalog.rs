@@ -180,6 +180,61 @@ impl Catalog {
     }
 }
 
+/// A catalog as TOML in the embedded catalogs' layout (one `[[criteria]]` table per row), for
+/// `catalog import` and `catalog export`. Strings are quoted by the toml crate.
+pub fn to_toml(id: &str, name: &str, level: &str, year: i32, basis: &str, criteria: &[Criterion]) -> String {
+    let quote = |text: &str| toml::Value::String(text.to_string()).to_string();
+    let mut out = format!(
+        "id = {}\nname = {}\nlevel = {}\nyear = {year}\nperiod_start = {year}-01-01\ncutoff = {year}-12-10\nbasis = {}\n",
+        quote(id),
+        quote(name),
+        quote(level),
+        quote(basis)
+    );
+    for c in criteria {
+        let kind = match c.kind {
+            Kind::Area => "area",
+            Kind::Group => "group",
+            Kind::Criterion => "criterion",
+        };
+        out.push_str(&format!(
+            "\n[[criteria]]\ncode = {}\ntitle = {}\nkind = \"{kind}\"\nmax = {}\nrequires_evidence = {}\nrequires_table = {}\n",
+            quote(&c.code),
+            quote(&c.title),
+            toml::Value::Float(c.max),
+            c.requires_evidence,
+            c.requires_table
+        ));
+        if let Some(cutoff) = c.cutoff {
+            out.push_str(&format!("cutoff = {cutoff}\n"));
+        }
+    }
+    out
+}
+
+impl Catalog {
+    /// This catalog as TOML (its own period and cutoff kept).
+    pub fn to_toml(&self) -> String {
+        let basis = self.basis.as_deref().unwrap_or("");
+        let text = to_toml(&self.id, &self.name, &self.level, self.year, basis, &self.criteria);
+        text.replacen(
+            &format!("period_start = {}-01-01", self.year),
+            &format!("period_start = {}", self.period_start),
+            1,
+        )
+        .replacen(&format!("cutoff = {}-12-10", self.year), &format!("cutoff = {}", self.cutoff), 1)
+    }
+
+    /// The text `catalog export` writes: an embedded catalog as shipped (its comments say it is a
+    /// template), a file's catalog re-written.
+    pub fn export_text(id_or_path: &str) -> Result<String, String> {
+        match EMBEDDED.iter().find(|(id, _)| *id == id_or_path) {
+            Some((_, text)) => Ok(text.to_string()),
+            None => Catalog::resolve(id_or_path).map(|c| c.to_toml()),
+        }
+    }
+}
+
 fn stringify_dates(value: toml::Value) -> toml::Value {
     match value {
         toml::Value::Datetime(d) => toml::Value::String(d.to_string()),
@@ -265,6 +320,21 @@ kind = "criterion"
 max = 1.5
 cutoff = 2023-11-30
 "#;
+
+    #[test]
+    fn toml_round_trip() {
+        for (id, _) in EMBEDDED {
+            let catalog = Catalog::resolve(id).unwrap();
+            let again = Catalog::from_toml(&catalog.to_toml()).unwrap();
+            assert_eq!(again.criteria, catalog.criteria);
+            assert_eq!(
+                (again.year, again.cutoff, again.period_start),
+                (catalog.year, catalog.cutoff, catalog.period_start)
+            );
+        }
+        let odd = Catalog::from_toml(&SMALL.replace("\"Kế hoạch\"", "\"Kế \\\"hoạch\\\" năm\"")).unwrap();
+        assert_eq!(Catalog::from_toml(&odd.to_toml()).unwrap().criteria, odd.criteria);
+    }
 
     #[test]
     fn embedded_catalogs_load() {

@@ -65,6 +65,14 @@ pub fn catalog_list(lang: Lang) -> String {
             );
         }
     }
+    out.push_str(lang.pick(
+        "\nĐây là các bộ mẫu, không phải bộ tiêu chí của tỉnh nào. Không có --catalog, bảng tự chấm của mỗi đơn vị\n\
+         là bộ tiêu chí của đơn vị đó. Bộ tiêu chí của tỉnh: kiemchung catalog import PHỤ-LỤC.xlsx -o tinh.toml,\n\
+         rồi kiemchung check THƯ-MỤC --catalog tinh.toml. Sửa một bộ mẫu: kiemchung catalog export ID -o TỆP.toml.\n",
+        "\nThese are templates, not any province's real set. Without --catalog each unit's workbook is its own\n\
+         catalog. A province's set: kiemchung catalog import ANNEX.xlsx -o province.toml, then\n\
+         kiemchung check FOLDER --catalog province.toml. To adapt a template: kiemchung catalog export ID -o FILE.toml.\n",
+    ));
     out
 }
 

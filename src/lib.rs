@@ -2,6 +2,7 @@
 //! appraisal council would score zero. `check` runs the pipeline: discover → workbook + catalog →
 //! facts per file (parallel) → checks (pure) → report.
 
+pub mod annex;
 pub mod assessment;
 pub mod attach;
 pub mod cache;

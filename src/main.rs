@@ -40,6 +40,32 @@ enum FailOn {
 }
 
 #[derive(Subcommand)]
+enum CatalogAction {
+    /// Nhập phụ lục bộ tiêu chí của tỉnh (xlsx, xls, ods, csv hoặc bảng trong .docx) thành tệp TOML
+    Import {
+        file: PathBuf,
+        /// Tệp TOML sẽ ghi (mặc định: in ra màn hình)
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Mã của bộ tiêu chí (mặc định: theo tên tệp)
+        #[arg(long)]
+        id: Option<String>,
+        /// Năm đánh giá, khi phụ lục không ghi "năm …"
+        #[arg(long)]
+        year: Option<i32>,
+        /// Cấp: tinh | so | huyen | xa | mixed (mặc định: theo tiêu đề phụ lục)
+        #[arg(long)]
+        level: Option<String>,
+    },
+    /// Ghi một bộ tiêu chí (mẫu nhúng hoặc tệp) ra TOML để sửa theo quyết định của tỉnh
+    Export {
+        id: String,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Kiểm tra một đơn vị, một tỉnh (thư mục các đơn vị) hoặc từng tệp
     Check {
@@ -93,8 +119,14 @@ enum Command {
     },
     /// Liệt kê quy tắc hoặc giải thích một mã (vd. KC202)
     Rule { code: Option<String> },
-    /// Liệt kê bộ tiêu chí nhúng hoặc hiển thị một bộ (mã hoặc tệp)
-    Catalog { id: Option<String> },
+    /// Liệt kê bộ tiêu chí mẫu nhúng, hiển thị một bộ (mã hoặc tệp), nhập phụ lục của tỉnh, xuất một bộ
+    #[command(args_conflicts_with_subcommands = true)]
+    Catalog {
+        #[command(subcommand)]
+        action: Option<CatalogAction>,
+        /// Mã bộ tiêu chí nhúng hoặc tệp TOML/JSON
+        id: Option<String>,
+    },
     /// Tạo bảng tự chấm điểm trống (xlsx) theo một bộ tiêu chí, để đơn vị điền
     Template {
         /// Mã bộ tiêu chí nhúng hoặc tệp TOML/JSON
@@ -255,8 +287,43 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
             );
             Ok(0)
         }
-        Command::Catalog { id: None } => write_stdout(explain::catalog_list(lang).as_bytes()).map(|_| 0),
-        Command::Catalog { id: Some(id) } => {
+        Command::Catalog { action: Some(CatalogAction::Import { file, output, id, year, level }), .. } => {
+            if let Some(path) = &output {
+                check_output_path(path, lang)?;
+            }
+            let options = kiemchung::annex::ImportOptions { id, year, level };
+            let imported = kiemchung::annex::import(&file, &options)?;
+            let text = imported.catalog.to_toml();
+            for line in imported.unplaced.iter().chain(&imported.sums) {
+                eprintln!("kiemchung: {}: {line}", lang.pick("cần xem lại", "to review"));
+            }
+            let criteria =
+                imported.catalog.criteria.iter().filter(|c| c.kind == kiemchung::catalog::Kind::Criterion).count();
+            match &output {
+                Some(path) => write_atomically(path, text.as_bytes(), lang)?,
+                None => write_stdout(text.as_bytes())?,
+            }
+            eprintln!(
+                "kiemchung: {} {} {}, {criteria} {}; {} {}, {} {}",
+                lang.pick("đã nhập", "imported"),
+                imported.catalog.criteria.len(),
+                lang.pick("dòng", "rows"),
+                lang.pick("tiêu chí", "criteria"),
+                imported.unplaced.len(),
+                lang.pick("dòng không đặt được", "rows not placed"),
+                imported.sums.len(),
+                lang.pick("tổng điểm không khớp", "sums that do not add up"),
+            );
+            Ok(0)
+        }
+        Command::Catalog { action: Some(CatalogAction::Export { id, output }), .. } => {
+            check_output_path(&output, lang)?;
+            let text = Catalog::export_text(&id)?;
+            write_atomically(&output, text.as_bytes(), lang)?;
+            Ok(0)
+        }
+        Command::Catalog { id: None, .. } => write_stdout(explain::catalog_list(lang).as_bytes()).map(|_| 0),
+        Command::Catalog { id: Some(id), .. } => {
             let catalog = Catalog::resolve(&id)?;
             write_stdout(explain::catalog_show(&catalog, lang).as_bytes()).map(|_| 0)
         }

@@ -106,7 +106,8 @@ pub enum SheetError {
     OverBudget(String),
 }
 
-type Grid = Vec<Vec<Data>>;
+/// A sheet's cells by row, at the positions the user sees.
+pub(crate) type Grid = Vec<Vec<Data>>;
 
 /// Reads the workbook at `path` (kind by content).
 pub fn read_workbook(path: &Path) -> Result<Sheet, SheetError> {
@@ -121,7 +122,13 @@ pub fn read_workbook(path: &Path) -> Result<Sheet, SheetError> {
 }
 
 pub fn read_workbook_bytes(bytes: &[u8], is_csv: bool) -> Result<Sheet, SheetError> {
-    let grids = match sniff(bytes) {
+    let grids = read_grids(bytes, is_csv)?;
+    grids.into_iter().find_map(|(name, grid)| read_grid(&name, &grid)).ok_or(SheetError::NoHeader)
+}
+
+/// Every sheet of a workbook (or the one of a CSV file), within the container budgets.
+pub(crate) fn read_grids(bytes: &[u8], is_csv: bool) -> Result<Vec<(String, Grid)>, SheetError> {
+    Ok(match sniff(bytes) {
         Kind::Text if is_csv => vec![("csv".to_string(), csv_grid(bytes)?)],
         Kind::Xlsx | Kind::Ods | Kind::Zip => {
             check_unzipped_size(bytes)?;
@@ -130,12 +137,11 @@ pub fn read_workbook_bytes(bytes: &[u8], is_csv: bool) -> Result<Sheet, SheetErr
         Kind::Ole => calamine_grids(bytes)?,
         Kind::Empty => return Err(SheetError::Corrupt("empty file".into())),
         other => return Err(SheetError::Corrupt(format!("not a workbook (content is {})", other.as_str()))),
-    };
-    grids.into_iter().find_map(|(name, grid)| read_grid(&name, &grid)).ok_or(SheetError::NoHeader)
+    })
 }
 
 /// Zip and XML bombs stop here, before calamine inflates anything (`container`).
-fn check_unzipped_size(bytes: &[u8]) -> Result<(), SheetError> {
+pub(crate) fn check_unzipped_size(bytes: &[u8]) -> Result<(), SheetError> {
     use crate::container::{check, ContainerBudget, ContainerError};
     check(bytes, &ContainerBudget::default()).map_err(|error| match error {
         ContainerError::Corrupt(detail) => SheetError::Corrupt(detail),
@@ -235,7 +241,7 @@ fn csv_grid(bytes: &[u8]) -> Result<Grid, SheetError> {
     Ok(grid)
 }
 
-fn text_of(cell: Option<&Data>) -> String {
+pub(crate) fn text_of(cell: Option<&Data>) -> String {
     match cell {
         None | Some(Data::Empty) => String::new(),
         Some(Data::String(s)) => nfc(s).trim().to_string(),
@@ -426,7 +432,7 @@ fn is_column_numbering(row: &[Data]) -> bool {
 }
 
 /// A number cell, or text with a decimal comma (`1,5`) or point; blank and dashes are no score.
-fn read_number(cell: Option<&Data>) -> (Option<f64>, Option<String>) {
+pub(crate) fn read_number(cell: Option<&Data>) -> (Option<f64>, Option<String>) {
     match cell {
         Some(Data::Float(f)) => (Some(*f), None),
         Some(Data::Int(i)) => (Some(*i as f64), None),
