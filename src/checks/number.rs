@@ -34,6 +34,10 @@ pub fn check(ctx: &FileContext, pdf: &PdfFacts, out: &mut Vec<Finding>) {
                 Some(NumberProblem::IssuerMissing) => {
                     ("thiếu tên viết tắt cơ quan ban hành", "the issuer abbreviation is missing")
                 }
+                Some(NumberProblem::HyphenMissing) => (
+                    "thiếu dấu gạch nối giữa tên loại văn bản và tên cơ quan ban hành (ví dụ QĐ-UBND)",
+                    "no hyphen between the document type and the issuing body (e.g. QĐ-UBND)",
+                ),
                 _ => ("ký hiệu sai thể thức", "the symbol is malformed"),
             };
             ctx.finding(

@@ -240,7 +240,7 @@ impl<'a> Extractor<'_, 'a> {
             if self.operations > MAX_OPERATIONS || self.out.len() > MAX_PAGE_CHARS || self.reader.timed_out {
                 return;
             }
-            if self.operations % OPERATIONS_PER_CLOCK_CHECK == 0
+            if self.operations.is_multiple_of(OPERATIONS_PER_CLOCK_CHECK)
                 && self.reader.deadline.is_some_and(|deadline| Instant::now() > deadline)
             {
                 self.reader.timed_out = true;

@@ -32,6 +32,8 @@ pub enum NumberProblem {
     SymbolMissing,
     SymbolShape,
     IssuerMissing,
+    /// `QĐUBND`: a type and an issuing body run together.
+    HyphenMissing,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -50,9 +52,19 @@ pub struct NumberLine {
 
 static NUMBER_LINE: LazyLock<Regex> = LazyLock::new(|| {
     // "Số"/"SỐ" with a capital S (body text says "tổng số:") then a colon; the number part may
-    // wrap to the next line.
-    Regex::new(r"(?:^|[^\p{L}])(S[ốỐ]|So|SO)[ \t]*[:：][ \t]*(?:\r?\n[ \t]*)?(?P<rest>[^\n]*)").unwrap()
+    // wrap to the next line. Without the colon (`Số 2696/QĐ-UBND`, a party's `Số 221-KL/TW`) the
+    // number must follow at once: digits and a slash, so that "Số liệu" and "Số 12 hộ" stay prose.
+    Regex::new(
+        r"(?:^|[^\p{L}])(?:(S[ốỐ]|So|SO)[ \t]*[:：][ \t]*(?:\r?\n[ \t]*)?(?P<rest>[^\n]*)|(S[ốỐ]|SO)[ \t]+(?P<bare>\d{1,6}(?:-\p{L}{1,6})?[ \t]*/[^\n]*))",
+    )
+    .unwrap()
 });
+/// A symbol cut after its hyphen continues on the next line: `3783/QĐ-` / `UBND`.
+static SYMBOL_TAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[ \t]*\r?\n[ \t]*(?P<tail>[\p{Lu}\d&][\p{Lu}\d&.\-]*)(?:[ \t]|\r?\n|$)").unwrap());
+/// A party document's number: `221-KL/TW` (number, hyphen, type, slash, issuing body).
+static PARTY_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?P<digits>\d{1,6})-(?P<kind>\p{Lu}[\p{L}]{0,5})$").unwrap());
 static WITH_SLASH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?P<num>[^/\n]{0,14}?)[ \t]*/[ \t]*(?P<sym>[^\s,;]*)").unwrap());
 static SYMBOL_SHAPE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\p{L}\d&]+(?:[-.][\p{L}\d&]+)*$").unwrap());
@@ -60,9 +72,16 @@ static SYMBOL_SHAPE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\p{L}\d&]
 /// Finds the first "Số: …" line in `header` (already NFC) and reads it.
 pub fn find_number_line(header: &str) -> Option<NumberLine> {
     let caps = NUMBER_LINE.captures(header)?;
-    let so = caps.get(1)?;
-    let rest = caps.name("rest").map_or("", |m| m.as_str());
-    Some(read_number(&header[so.start()..so.end()], rest))
+    let so = caps.get(1).or_else(|| caps.get(3))?;
+    let rest = caps.name("rest").or_else(|| caps.name("bare"))?;
+    let mut text = rest.as_str().to_string();
+    let first_token_end = text.find(char::is_whitespace).unwrap_or(text.len());
+    if text[..first_token_end].ends_with('-') && first_token_end == text.trim_end().len() {
+        if let Some(tail) = SYMBOL_TAIL.captures(&header[rest.end()..]) {
+            text = format!("{}{}", text.trim_end(), &tail["tail"]);
+        }
+    }
+    Some(read_number(&header[so.start()..so.end()], &text))
 }
 
 fn read_number(so: &str, rest: &str) -> NumberLine {
@@ -87,6 +106,12 @@ fn read_number(so: &str, rest: &str) -> NumberLine {
         line.status = NumberStatus::Placeholder;
         return line;
     }
+    if let Some(party) = PARTY_NUMBER.captures(num).filter(|_| SYMBOL_SHAPE.is_match(sym)) {
+        line.number = party["digits"].parse().ok();
+        line.doc_type = Some(party["kind"].to_string());
+        line.issuer = Some(sym.to_string());
+        return line;
+    }
     match num.parse::<u32>() {
         Ok(n) if num.chars().all(|c| c.is_ascii_digit()) => line.number = Some(n),
         _ => {
@@ -108,6 +133,10 @@ fn read_number(so: &str, rest: &str) -> NumberLine {
     let (doc_type, issuer) = split_symbol(symbol);
     line.doc_type = doc_type;
     line.issuer = issuer;
+    if lost_hyphen(symbol) {
+        line.status = NumberStatus::Malformed;
+        line.problem = Some(NumberProblem::HyphenMissing);
+    }
     if line.issuer.is_none() && line.status == NumberStatus::Ok {
         line.status = NumberStatus::Malformed;
         line.problem = Some(NumberProblem::IssuerMissing);
@@ -144,6 +173,21 @@ pub fn is_placeholder(num: &str) -> bool {
         return true;
     }
     num.chars().all(|c| c == '0')
+}
+
+/// `QĐUBND`, `KHSNV`: a document type run into an issuing body that names itself the usual way (a
+/// people's committee or council, a ministry, a department). An official letter's symbol has no
+/// type and is left alone: `SYT`, `TTYT-KHTC`, `UBND-VX`.
+fn lost_hyphen(symbol: &str) -> bool {
+    const TYPES: &[&str] = &["QĐ", "KH", "BC", "TTr", "TB", "NQ", "CT", "HD", "KL", "CTr"];
+    const BODIES: &[&str] = &["UBND", "HĐND", "VPUB", "BNV", "SNV", "BTC", "BYT"];
+    let head = symbol.split('-').next().unwrap_or(symbol);
+    TYPES.iter().any(|t| {
+        head.strip_prefix(t).is_some_and(|body| {
+            BODIES.iter().any(|b| body.starts_with(b))
+                || (body.starts_with('S') && body.chars().count() >= 3 && body.chars().all(|c| c.is_uppercase()))
+        })
+    })
 }
 
 fn split_year(sym: &str) -> (Option<u16>, &str) {
@@ -233,6 +277,29 @@ mod tests {
     fn words_that_merely_start_with_so_are_not_number_lines() {
         assert!(find_number_line("Số liệu tổng hợp: 12/15 đơn vị").is_none());
         assert!(find_number_line("Tổng số: 45 hồ sơ").is_none());
+    }
+
+    #[test]
+    fn headers_as_real_offices_write_them() {
+        // No colon; a party's number under ĐẢNG CỘNG SẢN VIỆT NAM.
+        let n = read("ỦY BAN NHÂN DÂN\nSố 2696/QĐ-UBND Quảng Trị, ngày 18 tháng 11 năm 2025");
+        assert_eq!((n.status.clone(), n.value.as_str()), (NumberStatus::Ok, "2696/QĐ-UBND"));
+        let n = read("ĐẢNG CỘNG SẢN VIỆT NAM\nSố 221-KL/TW");
+        assert_eq!((n.status.clone(), n.number, n.doc_type.as_deref()), (NumberStatus::Ok, Some(221), Some("KL")));
+        assert_eq!((n.value.as_str(), n.issuer.as_deref()), ("221-KL/TW", Some("TW")));
+        // The symbol cut after its hyphen, with the date column beside the number or not.
+        assert_eq!(read("Số: 3783/QĐ-\nUBND\nNghệ An, ngày 20").value, "3783/QĐ-UBND");
+        assert_eq!(read("Số:\n3783/QĐ-\nUBND").value, "3783/QĐ-UBND");
+        assert_eq!(read("Số: 3783/QĐ-   Nghệ An, ngày 20\nUBND").value, "3783/QĐ-");
+        // A lost hyphen is read and told (KC203), not passed.
+        let n = read("Số: 1961/QĐUBND");
+        assert_eq!((n.status, n.problem), (NumberStatus::Malformed, Some(NumberProblem::HyphenMissing)));
+        for fine in ["Số: 12/SYT", "Số: 45/TTYT-KHTC", "Số: 77/UBND-VX", "Số: 8/CTS-TCCB", "Số: 5/KHĐT-TH"] {
+            assert_eq!(read(fine).status, NumberStatus::Ok, "{fine}");
+        }
+        // Still prose.
+        assert!(find_number_line("Số liệu: 12/15 đơn vị").is_none());
+        assert!(find_number_line("Số 12 hộ gia đình được hỗ trợ").is_none());
     }
 
     #[test]

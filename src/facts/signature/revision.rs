@@ -74,7 +74,7 @@ impl Coverage {
 /// the end of the file is read short, as pyHanko reads it (the digest then decides); the second
 /// value says so.
 pub fn signed_slices<'a>(bytes: &'a [u8], byte_range: &[i64]) -> Result<(Vec<&'a [u8]>, Option<String>), String> {
-    if byte_range.is_empty() || byte_range.len() % 2 != 0 {
+    if byte_range.is_empty() || !byte_range.len().is_multiple_of(2) {
         return Err(format!("/ByteRange has {} numbers", byte_range.len()));
     }
     let mut slices = Vec::with_capacity(byte_range.len() / 2);
