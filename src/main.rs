@@ -113,6 +113,9 @@ enum Command {
     /// Xem những gì đọc được từ một tệp: chữ ký, số, ngày, mẫu chữ
     Inspect {
         file: PathBuf,
+        /// In toàn bộ chữ đọc được, từng trang (như các quy tắc đọc)
+        #[arg(long)]
+        text: bool,
         /// Thư mục chứng thư gốc tin cậy (PEM/DER/CRT), thêm vào các gốc Việt Nam có sẵn
         #[arg(long)]
         trust: Option<PathBuf>,
@@ -250,7 +253,26 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
             };
             Ok(u8::from(run.report.findings.iter().any(|f| f.severity >= threshold)))
         }
-        Command::Inspect { file, trust } => {
+        Command::Inspect { file, trust, text: true } => {
+            let _ = trust;
+            let bytes = std::fs::read(&file).map_err(|e| format!("'{}': {e}", file.display()))?;
+            match kiemchung::facts::pdf::page_texts(&bytes, &Budget::default()) {
+                Ok(pages) => {
+                    let mut out = String::new();
+                    for (number, text) in pages {
+                        out.push_str(&format!("=== {} {number} ===\n{text}\n", lang.pick("trang", "page")));
+                    }
+                    write_stdout(out.as_bytes())?;
+                    Ok(0)
+                }
+                Err(outcome) => Err(format!(
+                    "'{}': {} ({outcome:?})",
+                    file.display(),
+                    lang.pick("không đọc được chữ của tệp PDF này", "cannot read this PDF's text")
+                )),
+            }
+        }
+        Command::Inspect { file, trust, text: false } => {
             let trust = trust_store(trust.as_deref(), lang)?;
             if !file.is_file() {
                 return Err(format!(

@@ -1,8 +1,8 @@
-//! Pages whose font lopdf cannot decode are read again with pdf-extract. The font here is a subset
-//! with its own character codes (1, 2, 3…), an `/Encoding` whose `/Differences` name the glyphs
-//! `g1`, `g2`… (names no glyph list knows, as Type 3 fonts of the peer corpus do) and a ToUnicode
-//! CMap that says which character each code is. lopdf follows `/Encoding` first and decodes
-//! nothing; pdf-extract reads the ToUnicode map.
+//! Fonts with their own character codes (1, 2, 3…) and an `/Encoding` whose `/Differences` name
+//! the glyphs `g1`, `g2`… (names no glyph list knows, as Type 3 fonts of the peer corpus do). With a
+//! ToUnicode CMap our reader decodes them directly (the PDF's order: ToUnicode before the
+//! encoding); without one nobody can, and the page is read again with pdf-extract, which cannot
+//! either: no number or date comes out of it.
 
 use kiemchung::facts::pdf::PdfFacts;
 use kiemchung::facts::signature::TrustStore;
@@ -73,7 +73,7 @@ fn pdf_facts(bytes: &[u8]) -> PdfFacts {
 }
 
 #[test]
-fn a_page_lopdf_cannot_decode_is_read_by_the_fallback() {
+fn unknown_glyph_names_are_read_through_the_to_unicode_map() {
     let pdf = pdf_facts(&subset_font_pdf(&[
         "ỦY BAN NHÂN DÂN XÃ PHẤN MỄ",
         "Số: 271/BC-UBND",
@@ -82,21 +82,36 @@ fn a_page_lopdf_cannot_decode_is_read_by_the_fallback() {
         "I. KẾT QUẢ ĐẠT ĐƯỢC",
         "1. Công tác chỉ đạo",
     ]));
-    let fallback = pdf.text_fallback.as_ref().expect("page 1 is unreadable to lopdf");
-    assert_eq!(fallback.pages, [1], "{fallback:?}");
+    assert_eq!(pdf.text_fallback, None, "read directly, no second reader");
     assert_eq!(pdf.header.number.as_ref().map(|n| n.value.as_str()), Some("271/BC-UBND"));
     assert_eq!(pdf.header.date.date(), Some(jiff::civil::date(2023, 11, 13)));
     assert_eq!(pdf.outline.paths(), ["I", "I.1"]);
 }
 
 #[test]
-fn a_page_lopdf_reads_never_calls_the_fallback() {
+fn a_font_nobody_can_decode_calls_the_fallback_and_stays_unread() {
     let lines = ["UY BAN NHAN DAN XA A", "So: 271/BC-UBND", "A, ngay 13 thang 11 nam 2023"];
     let pdf = pdf_facts(&winansi_pdf(&lines));
     assert_eq!(pdf.text_fallback, None);
     assert_eq!(pdf.header.number.as_ref().map(|n| n.value.as_str()), Some("271/BC-UBND"));
-    // The same ASCII lines in the subset font do need it: the switch is the font, not the text.
-    assert!(pdf_facts(&subset_font_pdf(&lines)).text_fallback.is_some());
+    // The same lines in the subset font without its ToUnicode map: no reader knows `g1`, `g2`.
+    let unread = pdf_facts(&subset_font_without_map(&lines));
+    assert!(unread.text_fallback.is_some(), "the second reader was tried");
+    assert!(unread.header.number.is_none(), "nothing real is read from it: {:?}", unread.header.number);
+}
+
+/// The subset font with `/Differences` glyph names and no ToUnicode map at all.
+fn subset_font_without_map(lines: &[&str]) -> Vec<u8> {
+    let bytes = subset_font(lines, true);
+    let mut doc = Document::load_mem(&bytes).unwrap();
+    for object in doc.objects.values_mut() {
+        if let Ok(dict) = object.as_dict_mut() {
+            dict.remove(b"ToUnicode");
+        }
+    }
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
 }
 
 #[test]

@@ -4,6 +4,7 @@
 pub mod cmap;
 pub mod content;
 pub mod fallback;
+pub mod glyphs;
 pub mod pdf;
 pub mod signature;
 pub mod sniff;

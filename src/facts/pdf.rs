@@ -94,13 +94,49 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
     if pages.len() > budget.max_pages {
         return Err(Outcome::OverBudget(format!("pages: {} > {}", pages.len(), budget.max_pages)));
     }
+    let reading = read_pages(&doc, &pages, bytes, budget, started, false)?;
+    let PageReading { analysis, text_fallback, legacy } = reading;
+    let (header_page, header_text) = analysis.header_source.unwrap_or((1, String::new()));
+    Ok(PdfFacts {
+        pages: pages.len() as u32,
+        signatures: signature::extract(&doc, bytes, trust, budget.max_stream_bytes),
+        text_chars: analysis.text_chars,
+        header_page,
+        header: parse_header(&header_text),
+        statistics_table_page: analysis.statistics_table_page,
+        repaired: doc.xref_recovery.is_some(),
+        sample: header_text.lines().take(12).collect::<Vec<_>>().join("\n"),
+        outline: analysis.outline.finish(),
+        legacy_encoding: legacy,
+        text_fallback,
+        text_sha256: (budget.text == super::TextScope::All).then(|| super::hex(&analysis.text_digest.finalize())),
+    })
+}
+
+/// What reading the pages gave.
+struct PageReading {
+    analysis: PageAnalysis,
+    text_fallback: Option<TextFallback>,
+    legacy: Option<Legacy>,
+}
+
+/// Reads the pages the text scope needs (all of them with `keep_text`, which also keeps each
+/// page's text), through our reader, then pdf-extract for pages whose fonts it could not decode.
+fn read_pages(
+    doc: &Document,
+    pages: &std::collections::BTreeMap<u32, ObjectId>,
+    bytes: &[u8],
+    budget: &Budget,
+    started: Instant,
+    keep_text: bool,
+) -> Result<PageReading, Outcome> {
     let deadline = started + budget.deadline;
     let over_time = || Outcome::OverBudget(format!("time: > {} s", budget.deadline.as_secs()));
-    let mut reader = PageReader::new(&doc, budget.max_stream_bytes).with_deadline(deadline);
-    let mut analysis = PageAnalysis::default();
+    let mut reader = PageReader::new(doc, budget.max_stream_bytes).with_deadline(deadline);
+    let mut analysis = PageAnalysis { keep_pages: keep_text, ..Default::default() };
     let mut unread_pages = Vec::new();
     let mut recognised_legacy = None;
-    for (&number, &page_id) in &pages {
+    for (&number, &page_id) in pages {
         if analysis.enough(budget.text, number) {
             break;
         }
@@ -119,7 +155,7 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
     let mut text_fallback = None;
     if !unread_pages.is_empty() {
         let remaining = budget.deadline.saturating_sub(started.elapsed());
-        let fallback = if streams_within_budget(&doc, budget.max_stream_bytes) {
+        let fallback = if streams_within_budget(doc, budget.max_stream_bytes) {
             super::fallback::pages_text(bytes, remaining)
         } else {
             Err(super::fallback::FallbackError::Failed("a stream is over the decompression budget".into()))
@@ -127,10 +163,10 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
         text_fallback = Some(match fallback {
             Ok(fallback_pages) => {
                 // Read again, each unread page from pdf-extract when it finds more letters there.
-                let mut reader = PageReader::new(&doc, budget.max_stream_bytes).with_deadline(deadline);
-                let mut redone = PageAnalysis::default();
+                let mut reader = PageReader::new(doc, budget.max_stream_bytes).with_deadline(deadline);
+                let mut redone = PageAnalysis { keep_pages: keep_text, ..Default::default() };
                 let mut replaced = Vec::new();
-                for (&number, &page_id) in &pages {
+                for (&number, &page_id) in pages {
                     if redone.enough(budget.text, number) {
                         break;
                     }
@@ -154,21 +190,16 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
             Err(problem) => TextFallback { pages: Vec::new(), problem: Some(format!("{problem:?}")) },
         });
     }
-    let (header_page, header_text) = analysis.header_source.unwrap_or((1, String::new()));
-    Ok(PdfFacts {
-        pages: pages.len() as u32,
-        signatures: signature::extract(&doc, bytes, trust, budget.max_stream_bytes),
-        text_chars: analysis.text_chars,
-        header_page,
-        header: parse_header(&header_text),
-        statistics_table_page: analysis.statistics_table_page,
-        repaired: doc.xref_recovery.is_some(),
-        sample: header_text.lines().take(12).collect::<Vec<_>>().join("\n"),
-        outline: analysis.outline.finish(),
-        legacy_encoding: reader.legacy.or(recognised_legacy),
-        text_fallback,
-        text_sha256: (budget.text == super::TextScope::All).then(|| super::hex(&analysis.text_digest.finalize())),
-    })
+    Ok(PageReading { analysis, text_fallback, legacy: reader.legacy.or(recognised_legacy) })
+}
+
+/// Every page's text as the checks read it (`inspect --text`), in page order.
+pub fn page_texts(bytes: &[u8], budget: &Budget) -> Result<Vec<(u32, String)>, Outcome> {
+    let options = LoadOptions { max_decompressed_size: Some(budget.max_stream_bytes), ..Default::default() };
+    let doc = Document::load_mem_with_options(bytes, options).map_err(|e| classify_load_error(bytes, &e))?;
+    let pages = doc.get_pages();
+    let all = Budget { text: super::TextScope::All, ..budget.clone() };
+    Ok(read_pages(&doc, &pages, bytes, &all, Instant::now(), true)?.analysis.pages)
 }
 
 /// A page's text in NFC, TCVN3/VNI mojibake from a font with an uninformative name decoded (the
@@ -193,6 +224,9 @@ struct PageAnalysis {
     statistics_table_page: Option<u32>,
     outline: OutlineBuilder,
     text_digest: Sha256,
+    /// Keep every page's text (for `inspect --text`).
+    keep_pages: bool,
+    pages: Vec<(u32, String)>,
 }
 
 impl PageAnalysis {
@@ -214,6 +248,9 @@ impl PageAnalysis {
         self.outline.add_page(number, &text);
         if self.statistics_table_page.is_none() && is_statistics_page(&text) {
             self.statistics_table_page = Some(number);
+        }
+        if self.keep_pages {
+            self.pages.push((number, text.clone()));
         }
         if self.header_source.is_none() && letters >= MIN_TEXT_CHARS && number <= 2 {
             self.header_source = Some((number, text));

@@ -4,6 +4,7 @@
 
 use super::cmap::CodeMap;
 use super::content::{Lexer, Operand};
+use super::glyphs::FontProgram;
 use lopdf::{Dictionary, Document, Encoding, Object, ObjectId};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -64,21 +65,38 @@ struct Font<'a> {
 
 /// How a font's codes become text.
 enum Decoder<'a> {
-    /// The font's ToUnicode map, read by `cmap` (where lopdf would read it too).
+    /// A simple font's 256 codes (`glyphs::simple_font_table`: ToUnicode over `/Differences`
+    /// glyph names over the base encoding, and the font program's own tables).
+    Table(Vec<Option<String>>),
+    /// A composite font's ToUnicode map, read by `cmap`.
     ToUnicode(CodeMap),
-    /// lopdf's encoding: standard encodings, `/Differences`, and maps `cmap` found nothing in.
+    /// A composite Identity font without ToUnicode: CID → glyph (CIDToGIDMap) → the font
+    /// program's `cmap` read backwards or its glyph names.
+    Glyphs { program: FontProgram, cid_to_gid: Option<Vec<u16>> },
+    /// lopdf's encoding: predefined CMaps of composite fonts.
     Lopdf(Encoding<'a>),
 }
 
 impl Font<'_> {
     fn write_text(&self, bytes: &[u8], out: &mut String) {
-        let lookup = |code: u32, length: u8| match &self.decoder {
-            Decoder::ToUnicode(map) => map.get(code, length),
-            Decoder::Lopdf(Encoding::UnicodeMapEncoding(cmap)) => cmap.get(code, length),
-            Decoder::Lopdf(_) => None,
+        let utf16 = |units: Vec<u16>| String::from_utf16_lossy(&units);
+        let lookup = |code: u32, length: u8| -> Option<String> {
+            match &self.decoder {
+                Decoder::Table(table) => table.get(code as usize).cloned().flatten(),
+                Decoder::ToUnicode(map) => map.get(code, length).map(utf16),
+                Decoder::Glyphs { program, cid_to_gid } => {
+                    let gid = match cid_to_gid {
+                        Some(map) => *map.get(code as usize)?,
+                        None => u16::try_from(code).ok()?,
+                    };
+                    program.glyph(gid).map(str::to_string)
+                }
+                Decoder::Lopdf(Encoding::UnicodeMapEncoding(cmap)) => cmap.get(code, length).map(utf16),
+                Decoder::Lopdf(_) => None,
+            }
         };
         let by_code = self.fixed_length_codes
-            && matches!(self.decoder, Decoder::ToUnicode(_) | Decoder::Lopdf(Encoding::UnicodeMapEncoding(_)));
+            && !matches!(self.decoder, Decoder::Lopdf(ref e) if !matches!(e, Encoding::UnicodeMapEncoding(_)));
         if !by_code {
             if let Decoder::Lopdf(encoding) = &self.decoder {
                 let _ = encoding.write_to_string(bytes, out);
@@ -91,8 +109,7 @@ impl Font<'_> {
             // A trailing odd byte of a two-byte font is its own (one-byte) key.
             let key = value | (code.len() as u32) << 24;
             let text = decoded.entry(key).or_insert_with(|| {
-                let units = lookup(value, code.len() as u8).unwrap_or_else(|| vec![0xFFFD]);
-                String::from_utf16_lossy(&units).into_boxed_str()
+                lookup(value, code.len() as u8).unwrap_or_else(|| "\u{FFFD}".into()).into_boxed_str()
             });
             out.push_str(text);
         }
@@ -118,6 +135,12 @@ impl<'a> PageReader<'a> {
         if let Ok(content) = doc.get_page_content_with_limit(page_id, extractor.reader.max_stream_bytes) {
             extractor.run(&content, resources, 0);
         }
+        // What annotations draw on the page (filled form fields, stamps, free text), as a viewer
+        // and poppler show it.
+        for (appearance, own_resources) in annotation_appearances(doc, page_id, extractor.reader.max_stream_bytes) {
+            extractor.newline();
+            extractor.run(&appearance, own_resources.or(resources), 1);
+        }
         // Most glyphs shown but few of them decoded: a font lopdf cannot map (a CMap it fails to
         // parse, an encoding it does not know). A scan shows no glyphs and is not "unread".
         let unread = extractor.glyphs >= MIN_GLYPHS_FOR_UNREAD && extractor.decoded * 2 < extractor.glyphs;
@@ -134,15 +157,17 @@ impl<'a> PageReader<'a> {
                 let composite = font.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type0".as_slice());
                 let encoding = font.get(b"Encoding").ok();
                 let identity = matches!(encoding.and_then(|e| e.as_name().ok()), Some(b"Identity-H" | b"Identity-V"));
-                // lopdf's order: an /Encoding first (Identity-H/V sends it to ToUnicode), then
-                // ToUnicode; fonts without /Type /Font it refuses, and so do we.
-                let is_font = font.get(b"Type").and_then(Object::as_name).ok() == Some(b"Font".as_slice());
-                let to_unicode = (is_font && (identity || (encoding.is_none() && !composite)))
-                    .then(|| to_unicode_map(doc, font, limit))
-                    .flatten();
-                let decoder = match to_unicode {
-                    Some(map) => Decoder::ToUnicode(map),
-                    None => Decoder::Lopdf(font.get_font_encoding_with_limit(doc, limit).ok()?),
+                let decoder = if !composite {
+                    // The PDF's order (9.10.2): ToUnicode first, then the encoding and glyph names.
+                    let map = to_unicode_map(doc, font, limit);
+                    Decoder::Table(super::glyphs::simple_font_table(doc, font, map.as_ref(), limit))
+                } else if identity {
+                    match to_unicode_map(doc, font, limit) {
+                        Some(map) => Decoder::ToUnicode(map),
+                        None => composite_glyphs(doc, font, limit)?,
+                    }
+                } else {
+                    Decoder::Lopdf(font.get_font_encoding_with_limit(doc, limit).ok()?)
                 };
                 Some(Rc::new(Font {
                     decoder,
@@ -154,6 +179,75 @@ impl<'a> PageReader<'a> {
             })
             .clone()
     }
+}
+
+/// Annotations shown on a page: each one's normal appearance (the state `/AS` names when it has
+/// several), with its resources; hidden ones (flag bit 2) and popups are left out.
+fn annotation_appearances(doc: &Document, page_id: ObjectId, limit: usize) -> Vec<(Vec<u8>, Option<&Dictionary>)> {
+    const MAX_ANNOTATIONS: usize = 1_000;
+    let deref = |object: &Object| -> Option<&Object> {
+        match object {
+            Object::Reference(id) => doc.get_object(*id).ok(),
+            _ => None,
+        }
+    };
+    let Ok(page) = doc.get_dictionary(page_id) else { return Vec::new() };
+    let annots = match page.get(b"Annots") {
+        Ok(Object::Array(items)) => items.as_slice(),
+        Ok(reference) => deref(reference).and_then(|a| a.as_array().ok()).map_or(&[][..], Vec::as_slice),
+        Err(_) => &[],
+    };
+    let mut out = Vec::new();
+    for annot in annots.iter().take(MAX_ANNOTATIONS) {
+        let Some(annot) = deref(annot).or(Some(annot)).and_then(|a| a.as_dict().ok()) else { continue };
+        let hidden = annot.get(b"F").and_then(Object::as_i64).is_ok_and(|flags| flags & 2 != 0);
+        let popup = annot.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Popup".as_slice());
+        if hidden || popup {
+            continue;
+        }
+        let normal = annot.get(b"AP").ok().and_then(|ap| deref(ap).or(Some(ap))).and_then(|ap| ap.as_dict().ok());
+        let Some(normal) = normal.and_then(|ap| ap.get(b"N").ok()) else { continue };
+        let normal = deref(normal).unwrap_or(normal);
+        let stream = match normal {
+            Object::Stream(stream) => Some(stream),
+            Object::Dictionary(states) => annot
+                .get(b"AS")
+                .and_then(Object::as_name)
+                .ok()
+                .and_then(|state| states.get(state).ok())
+                .and_then(|s| deref(s).or(Some(s)))
+                .and_then(|s| s.as_stream().ok()),
+            _ => None,
+        };
+        let Some(stream) = stream else { continue };
+        let content = stream.decompressed_content_with_limit(limit).unwrap_or_else(|_| stream.content.clone());
+        let resources =
+            stream.dict.get(b"Resources").ok().and_then(|r| deref(r).or(Some(r))).and_then(|r| r.as_dict().ok());
+        out.push((content, resources));
+    }
+    out
+}
+
+/// A composite font without ToUnicode, through its descendant's embedded font program.
+fn composite_glyphs<'a>(doc: &Document, font: &Dictionary, limit: usize) -> Option<Decoder<'a>> {
+    let descendant = match font.get(b"DescendantFonts").ok()? {
+        Object::Reference(id) => doc.get_object(*id).ok()?.as_array().ok()?.first()?,
+        Object::Array(items) => items.first()?,
+        _ => return None,
+    };
+    let descendant = match descendant {
+        Object::Reference(id) => doc.get_dictionary(*id).ok()?,
+        other => other.as_dict().ok()?,
+    };
+    let program = FontProgram::of(doc, descendant, limit)?;
+    let cid_to_gid = match descendant.get(b"CIDToGIDMap").ok() {
+        Some(Object::Reference(id)) => doc.get_object(*id).ok()?.as_stream().ok().map(|stream| {
+            let bytes = stream.decompressed_content_with_limit(limit).ok().unwrap_or_else(|| stream.content.clone());
+            bytes.chunks_exact(2).map(|pair| u16::from_be_bytes([pair[0], pair[1]])).collect()
+        }),
+        _ => None,
+    };
+    Some(Decoder::Glyphs { program, cid_to_gid })
 }
 
 /// The font's ToUnicode map read by `cmap`, when there is one it finds mappings in.
