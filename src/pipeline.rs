@@ -164,7 +164,7 @@ pub fn check(config: &Config) -> Result<Run, String> {
             };
             findings.extend(contained(|| check_file(&ctx)));
         }
-        records.push(records::file_record(None, entry, facts, Vec::new(), checked));
+        records.push(records::file_record(None, entry, facts, Vec::new(), checked, config.lang));
     }
 
     // Across units, once every file's facts are in.
@@ -345,7 +345,7 @@ fn check_unit(
         }
         let codes: Vec<String> = attached[i].iter().cloned().collect();
         let referenced = is_workbook || !codes.is_empty();
-        records.push(records::file_record(Some(&unit.id), entry, file_facts.as_ref(), codes, referenced));
+        records.push(records::file_record(Some(&unit.id), entry, file_facts.as_ref(), codes, referenced, lang));
     }
     (findings, records, not_judged)
 }

@@ -14,6 +14,7 @@ pub(crate) fn file_record(
     facts: Option<&FileFacts>,
     criteria: Vec<String>,
     referenced: bool,
+    lang: Lang,
 ) -> FileRecord {
     let Some(facts) = facts else {
         return FileRecord {
@@ -40,7 +41,9 @@ pub(crate) fn file_record(
         Outcome::Encrypted => (FileStatus::Encrypted, None),
         Outcome::OverBudget(which) => (FileStatus::OverBudget, Some(which.clone())),
     };
-    let pdf = crate::checks::readable_pdf(facts);
+    // A truncated file shows what could be read of it (its signatures, lost with its end, are not).
+    let truncated = matches!(facts.outcome, Outcome::Unreadable(crate::facts::Problem::Truncated { .. }));
+    let pdf = crate::checks::readable_pdf(facts).or(facts.pdf.as_ref().filter(|_| truncated));
     FileRecord {
         unit: unit.map(str::to_string),
         path: entry.rel.clone(),
@@ -55,7 +58,7 @@ pub(crate) fn file_record(
         outline: pdf.map(|p| p.outline.paths()).unwrap_or_default(),
         criteria,
         problem,
-        not_judged: Vec::new(),
+        not_judged: crate::checks::file::not_judged(facts, lang),
     }
 }
 

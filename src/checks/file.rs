@@ -2,7 +2,7 @@
 //! KC605 cross-reference table rebuilt to read the file.
 
 use super::{Code, FileContext};
-use crate::facts::pdf::PdfFacts;
+use crate::facts::pdf::{PdfFacts, TextLayer};
 use crate::facts::sniff::Kind;
 use crate::facts::{Outcome, Problem};
 use crate::model::Finding;
@@ -66,23 +66,70 @@ pub fn check<'a>(ctx: &FileContext<'a>, out: &mut Vec<Finding>) -> Option<&'a Pd
     None
 }
 
-/// KC603 for an image-only PDF; true when the PDF has a text layer to check.
+/// KC603 for an image-only PDF, KC607 for a layer that does not decode; true when the PDF has a
+/// readable text layer to check.
 pub fn has_text_layer(ctx: &FileContext, pdf: &PdfFacts, out: &mut Vec<Finding>) -> bool {
-    if pdf.text_chars >= crate::facts::pdf::MIN_TEXT_CHARS {
-        return true;
+    match pdf.text_layer() {
+        TextLayer::Readable => true,
+        TextLayer::None => {
+            out.push(ctx.finding(
+                Code::KC603,
+                format!(
+                    "PDF {} trang chỉ có ảnh quét, không có lớp chữ: số, ngày và trích dẫn không tự kiểm tra được.",
+                    pdf.pages
+                ),
+                format!(
+                    "The {}-page PDF is image-only (no text layer): number, date and citations cannot be checked.",
+                    pdf.pages
+                ),
+            ));
+            false
+        }
+        TextLayer::Unreadable => {
+            let pages = pdf.unreadable_pages.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+            out.push(
+                ctx.finding(
+                    Code::KC607,
+                    format!(
+                        "Lớp chữ của PDF không giải mã được thành chữ đọc được (trang {pages}: phông chữ không có bảng mã Unicode dùng được, hoặc tệp \"in ra PDF\" qua PostScript): số, ngày và trích dẫn không tự kiểm tra được, cần người xem trực tiếp. Nên xuất lại PDF từ tệp gốc (Lưu thành PDF) rồi ký số."
+                    ),
+                    format!(
+                        "The PDF's text layer does not decode to readable text (page {pages}: fonts without a usable Unicode map, or a file \"printed to PDF\" through PostScript): number, date and citations cannot be checked and need a human look. Export the PDF again from the original (Save as PDF), then sign it."
+                    ),
+                )
+                .page(Some(pdf.header_page)),
+            );
+            false
+        }
     }
-    out.push(ctx.finding(
-        Code::KC603,
-        format!(
-            "PDF {} trang chỉ có ảnh quét, không có lớp chữ: số, ngày và trích dẫn không tự kiểm tra được.",
-            pdf.pages
+}
+
+/// Rules that read a document's text and could not judge this file, and why: a scan (no text
+/// layer), a layer that does not decode, a file whose end is lost (where a signature would be).
+pub fn not_judged(facts: &crate::facts::FileFacts, lang: crate::model::Lang) -> Vec<crate::model::NotJudgedRule> {
+    const TEXT_RULES: [Code; 8] =
+        [Code::KC201, Code::KC202, Code::KC203, Code::KC301, Code::KC302, Code::KC303, Code::KC304, Code::KC305];
+    let entries = |codes: &[Code], vi: &str, en: &str| -> Vec<crate::model::NotJudgedRule> {
+        codes
+            .iter()
+            .map(|code| crate::model::NotJudgedRule { code: code.rule().code, reason: lang.pick(vi, en).to_string() })
+            .collect()
+    };
+    match (&facts.outcome, facts.pdf.as_ref()) {
+        (Outcome::Unreadable(Problem::Truncated { .. }), _) => entries(
+            &[Code::KC101],
+            "tệp bị cắt cụt: mất phần cuối, nơi chữ ký số thường nằm",
+            "the file is truncated: its end, where a signature would be, is lost",
         ),
-        format!(
-            "The {}-page PDF is image-only (no text layer): number, date and citations cannot be checked.",
-            pdf.pages
-        ),
-    ));
-    false
+        (Outcome::Ok, Some(pdf)) => match pdf.text_layer() {
+            TextLayer::Readable => Vec::new(),
+            TextLayer::None => entries(&TEXT_RULES, "ảnh quét, không có lớp chữ", "a scan with no text layer"),
+            TextLayer::Unreadable => {
+                entries(&TEXT_RULES, "lớp chữ không giải mã được (KC607)", "a text layer that does not decode (KC607)")
+            }
+        },
+        _ => Vec::new(),
+    }
 }
 
 fn describe(problem: &Problem) -> (String, String) {
@@ -95,6 +142,10 @@ fn describe(problem: &Problem) -> (String, String) {
                 format!("The file is named .{extension} but holds {en}: not what its name says."),
             )
         }
+        Problem::Truncated { size, detail } => (
+            format!("Tệp PDF bị cắt cụt ({detail}; còn {size} byte): phần cuối, nơi chữ ký số thường nằm, đã mất. Tải lại hoặc sao chép lại bản đầy đủ của tệp."),
+            format!("The PDF is truncated ({detail}; {size} bytes left): its end, where a signature would be, is lost. Download or copy the complete file again."),
+        ),
         Problem::Corrupt(detail) => (
             format!("Tệp hỏng hoặc bị cắt cụt, không đọc được ({detail})."),
             format!("The file is corrupt or truncated and cannot be read ({detail})."),

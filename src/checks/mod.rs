@@ -88,6 +88,7 @@ pub mod test_support {
             legacy_encoding: None,
             text_fallback: None,
             text_sha256: None,
+            unreadable_pages: Vec::new(),
         };
         let facts = FileFacts { size: 1, sha256: None, kind: Kind::Pdf, outcome: Outcome::Ok, pdf: Some(pdf.clone()) };
         let ctx = FileContext {

@@ -273,6 +273,13 @@ rules! {
         en("The text uses a pre-Unicode Vietnamese encoding (TCVN3/ABC, VNI); checked after conversion.",
            "Legacy encodings mark old templates and make matching error-prone.",
            "Write documents in Unicode.")
+    KC607 "unreadable-text-layer" Warning true
+        vi("Lớp chữ của PDF không giải mã được thành chữ đọc được (phông không có bảng mã Unicode dùng được, tệp \"in ra PDF\" qua PostScript); số, ngày, trích dẫn không được kiểm tra tự động.",
+           "Hội đồng vẫn đọc được văn bản trên trang, nhưng máy không đọc được: không thể tự kiểm tra số, ngày và nơi trích dẫn, nên cần người xem.",
+           "Xuất lại PDF trực tiếp từ tệp gốc (Lưu thành PDF / Export PDF), không qua máy in ảo, rồi ký số lại.")
+        en("The PDF shows text whose characters do not decode to readable text (fonts without a usable Unicode map, a file printed to PDF through PostScript); number, date and citations were not checked automatically.",
+           "A council member can read the page, the tool cannot: number, date and cited places need a human look.",
+           "Export the PDF directly from the original (Save as / Export PDF), not through a PDF printer, and sign it again.")
     KC701 "number-reused" Warning true
         vi("Một số, ký hiệu của cùng cơ quan ban hành xuất hiện trên hai văn bản khác nhau.",
            "Số văn bản trùng cho thấy có văn bản không phải bản phát hành thật.",

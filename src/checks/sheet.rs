@@ -161,7 +161,7 @@ fn statistics_table(ctx: &RowContext, criterion: &Criterion, out: &mut Vec<Findi
     for facts in &ctx.evidence {
         match readable_pdf(facts) {
             Some(pdf) if pdf.statistics_table_page.is_some() => return,
-            Some(pdf) if pdf.text_chars >= crate::facts::pdf::MIN_TEXT_CHARS => {}
+            Some(pdf) if pdf.text_readable() => {}
             _ => all_readable = false,
         }
     }

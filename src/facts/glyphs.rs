@@ -170,10 +170,11 @@ pub fn simple_font_table(
     };
     let program = FontProgram::of(doc, font, limit);
     let mut table = base_table(doc, base_name.as_deref());
-    if base_name.is_none() {
-        if let Some(program) = &program {
-            // A symbolic TrueType font with no encoding: its own cmap says what each code draws.
-            for (code, slot) in table.iter_mut().enumerate() {
+    if let Some(program) = &program {
+        // A symbolic TrueType font with no encoding: its own cmap says what each code draws; with
+        // one, the codes the encoding leaves empty (a re-encoded subset puts glyphs there).
+        for (code, slot) in table.iter_mut().enumerate() {
+            if base_name.is_none() || slot.is_none() {
                 if let Some(text) = program.code(code as u8) {
                     *slot = Some(text.to_string());
                 }

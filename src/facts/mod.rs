@@ -67,6 +67,12 @@ pub enum Problem {
     },
     /// The parser refused it; technical detail from the parser.
     Corrupt(String),
+    /// The file's end is lost (no final `%%EOF`, or a cross-reference offset past the end): what
+    /// could be read is kept, but nothing is concluded from what would have been at its end.
+    Truncated {
+        size: usize,
+        detail: String,
+    },
     Io(String),
     /// A parser panicked; contained, reported, the run goes on.
     Panic(String),
@@ -80,6 +86,7 @@ impl std::fmt::Display for Problem {
                 write!(f, "named .{extension} but the content is {}", found.as_str())
             }
             Problem::Corrupt(detail) => write!(f, "corrupt: {detail}"),
+            Problem::Truncated { size, detail } => write!(f, "truncated ({detail}; {size} bytes)"),
             Problem::Io(detail) => write!(f, "read error: {detail}"),
             Problem::Panic(detail) => write!(f, "parser panic: {detail}"),
         }
@@ -192,7 +199,13 @@ fn facts_from_hashed_bytes(
     }
     if kind == Kind::Pdf {
         match catch_unwind(AssertUnwindSafe(|| pdf::extract(bytes, budget, trust, started))) {
-            Ok(Ok(pdf)) => facts.pdf = Some(pdf),
+            Ok(Ok(pdf)) => {
+                // What could be read is kept; the file is still unreadable as evidence.
+                if let Some(detail) = pdf::truncation(bytes) {
+                    facts.outcome = Outcome::Unreadable(Problem::Truncated { size: bytes.len(), detail });
+                }
+                facts.pdf = Some(pdf);
+            }
             Ok(Err(outcome)) => facts.outcome = outcome,
             Err(panic) => facts.outcome = Outcome::Unreadable(Problem::Panic(panic_message(&panic))),
         }

@@ -41,6 +41,40 @@ pub struct PdfFacts {
     /// SHA-256 of the text of every page read: two files with the same text are the same document
     /// (signed again, saved again), whatever their bytes (KC701).
     pub text_sha256: Option<String>,
+    /// Pages that show text whose characters do not decode to readable text (`vn::garbled`, or
+    /// glyphs no reader could map): KC607, and nothing judged from their text.
+    pub unreadable_pages: Vec<u32>,
+}
+
+/// What the text of a PDF can be used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextLayer {
+    /// Text that reads as text: every text rule judges it.
+    Readable,
+    /// No text at all: a scan (KC603).
+    None,
+    /// Text is shown but does not decode (KC607): on the header page or on most pages read.
+    Unreadable,
+}
+
+impl PdfFacts {
+    pub fn text_layer(&self) -> TextLayer {
+        if self.text_chars < MIN_TEXT_CHARS {
+            return TextLayer::None;
+        }
+        let header_unreadable = self.unreadable_pages.contains(&self.header_page);
+        let read = self.pages.max(1) as usize;
+        if header_unreadable || self.unreadable_pages.len() * 2 > read {
+            TextLayer::Unreadable
+        } else {
+            TextLayer::Readable
+        }
+    }
+
+    /// Can rules judge this document from its text?
+    pub fn text_readable(&self) -> bool {
+        self.text_layer() == TextLayer::Readable
+    }
 }
 
 /// The second reading of pages lopdf could not decode.
@@ -110,6 +144,7 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
         legacy_encoding: legacy,
         text_fallback,
         text_sha256: (budget.text == super::TextScope::All).then(|| super::hex(&analysis.text_digest.finalize())),
+        unreadable_pages: analysis.unreadable_pages,
     })
 }
 
@@ -150,7 +185,7 @@ fn read_pages(
         if unread {
             unread_pages.push(number);
         }
-        analysis.add_page(number, text);
+        analysis.add_page(number, text, unread);
     }
     let mut text_fallback = None;
     if !unread_pages.is_empty() {
@@ -175,14 +210,14 @@ fn read_pages(
                         return Err(over_time());
                     }
                     let theirs = fallback_pages.get(number as usize - 1).map(|text| nfc(text));
-                    let text = match theirs {
+                    let (text, still_unread) = match theirs {
                         Some(theirs) if unread_pages.contains(&number) && letters(&theirs) > letters(&ours) => {
                             replaced.push(number);
-                            theirs
+                            (theirs, false)
                         }
-                        _ => ours,
+                        _ => (ours, unread_pages.contains(&number)),
                     };
-                    redone.add_page(number, text);
+                    redone.add_page(number, text, still_unread);
                 }
                 analysis = redone;
                 TextFallback { pages: replaced, problem: None }
@@ -227,6 +262,7 @@ struct PageAnalysis {
     /// Keep every page's text (for `inspect --text`).
     keep_pages: bool,
     pages: Vec<(u32, String)>,
+    unreadable_pages: Vec<u32>,
 }
 
 impl PageAnalysis {
@@ -239,7 +275,11 @@ impl PageAnalysis {
         }
     }
 
-    fn add_page(&mut self, number: u32, text: String) {
+    /// `unread`: most glyphs of the page decoded to nothing.
+    fn add_page(&mut self, number: u32, text: String, unread: bool) {
+        if unread || crate::vn::garbled::garbled(&text).is_some() {
+            self.unreadable_pages.push(number);
+        }
         // Letters only: spacing and line breaks differ between readers of the same document.
         let letters_only: String = text.chars().filter(|c| c.is_alphanumeric()).collect();
         self.text_digest.update(letters_only.as_bytes());
@@ -272,6 +312,9 @@ fn streams_within_budget(doc: &Document, max_stream_bytes: usize) -> bool {
 
 fn classify_load_error(bytes: &[u8], error: &lopdf::Error) -> Outcome {
     use lopdf::Error;
+    if let Some(detail) = truncation(bytes) {
+        return Outcome::Unreadable(Problem::Truncated { size: bytes.len(), detail: format!("{detail}; {error}") });
+    }
     match error {
         Error::InvalidPassword | Error::Decryption(_) => Outcome::Encrypted,
         _ if super::sniff::memfind(tail(bytes), b"/Encrypt").is_some() => Outcome::Encrypted,
@@ -280,13 +323,33 @@ fn classify_load_error(bytes: &[u8], error: &lopdf::Error) -> Outcome {
     }
 }
 
+/// Is the file's end lost? A complete PDF ends with `%%EOF` (readers accept it within the last
+/// 1,024 bytes; trailing blanks and NULs aside). A broken `startxref` before a present `%%EOF` is a
+/// damaged cross-reference table (rebuilt, KC605), not a lost end.
+pub fn truncation(bytes: &[u8]) -> Option<String> {
+    let end = bytes.iter().rposition(|b| !matches!(b, b' ' | b'\r' | b'\n' | b'\t' | 0)).map_or(0, |i| i + 1);
+    let last = &bytes[end.saturating_sub(1024)..end];
+    super::sniff::memfind(last, b"%%EOF").is_none().then(|| "không có %%EOF ở cuối tệp".to_string())
+}
+
 fn tail(bytes: &[u8]) -> &[u8] {
     &bytes[bytes.len().saturating_sub(4096)..]
 }
 
 #[cfg(test)]
 mod tests {
-    use super::is_statistics_page;
+    use super::{is_statistics_page, truncation};
+
+    #[test]
+    fn a_lost_end_is_told_from_trailing_blanks() {
+        let whole = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\nxref\n0 1\ntrailer\n<<>>\nstartxref\n9\n%%EOF\n";
+        assert_eq!(truncation(whole), None);
+        let padded = [&whole[..], &[0u8; 3000][..], b"\r\n  "].concat();
+        assert_eq!(truncation(&padded), None, "NULs and blanks after %%EOF are not a loss");
+        assert!(truncation(&whole[..whole.len() - 12]).is_some(), "cut before %%EOF");
+        let far = String::from_utf8_lossy(whole).replace("startxref\n9", "startxref\n99999");
+        assert_eq!(truncation(far.as_bytes()), None, "a broken offset is repaired (KC605), not a lost end");
+    }
 
     #[test]
     fn statistics_tables_by_heading_or_annex_of_figures() {

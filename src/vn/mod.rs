@@ -2,6 +2,7 @@
 
 pub mod citation;
 pub mod date;
+pub mod garbled;
 pub mod header;
 pub mod legacy;
 pub mod number;
