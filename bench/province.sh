@@ -118,7 +118,7 @@ count_files() { "$PYTHON" -c 'import json,sys; print(len(json.load(open(sys.argv
 kc_run() { # kc_run REPORT JOBS CORPUS [MEMFILE]: one full check, report to a file; exit 1 (findings) accepted
     local out=$1 jobs=$2 corpus=$3 mem=${4:-/dev/null} rc
     set +e
-    /usr/bin/time -f %M -o "$mem" "$KIEMCHUNG" check "$corpus" --trust "$corpus/trust" --jobs "$jobs" \
+    /usr/bin/time -f %M -o "$mem" "$KIEMCHUNG" check "$corpus" --trust "$corpus/trust" --jobs "$jobs" --no-ocr \
         --no-cache --format json --output "$out"
     rc=$?
     set -e
@@ -174,7 +174,7 @@ busy_pct() {
 # the command lines stay short whatever the number of files.
 q() { printf '%q' "$1"; }
 kc_cmd() { # kc_cmd CORPUS: the whole check; exit 1 means "findings" and is fine, 2 or a crash fails
-    echo "$(q "$KIEMCHUNG") check $(q "$1") --trust $(q "$1/trust") --jobs $JOBS --no-cache --format json --output $(q "$TMP_REPORT") || test \$? -eq 1"
+    echo "$(q "$KIEMCHUNG") check $(q "$1") --trust $(q "$1/trust") --jobs $JOBS --no-cache --no-ocr --format json --output $(q "$TMP_REPORT") || test \$? -eq 1"
 }
 CMD_KC=$(kc_cmd "$CORPUS")
 CMD_PS="while IFS= read -r f; do pdfsig -nssdir sql:$(q "$NSSDB") \"\$f\" >/dev/null 2>&1 || true; pdftotext -l 1 \"\$f\" - >/dev/null 2>&1 || true; done < $(q "$LIST_PDF")"
@@ -218,7 +218,7 @@ mapfile -t mal < <(compgen -G "$MALFORMED/*.pdf" | LC_ALL=C sort)
 for f in "${mal[@]}"; do
     t0=$EPOCHREALTIME
     set +e
-    timeout -k 5 60 "$KIEMCHUNG" check --no-cache --format json --output "$MAL_OUT/$(basename "$f" .pdf).json" "$f" \
+    timeout -k 5 60 "$KIEMCHUNG" check --no-cache --no-ocr --format json --output "$MAL_OUT/$(basename "$f" .pdf).json" "$f" \
         >/dev/null 2>>"$MAL_OUT/single-stderr.log"
     rc=$?
     set -e
@@ -227,7 +227,7 @@ for f in "${mal[@]}"; do
 done
 t0=$EPOCHREALTIME
 set +e
-timeout -k 5 600 "$KIEMCHUNG" check --no-cache --format json --output "$MAL_OUT/all.json" "${mal[@]}" \
+timeout -k 5 600 "$KIEMCHUNG" check --no-cache --no-ocr --format json --output "$MAL_OUT/all.json" "${mal[@]}" \
     >/dev/null 2>"$MAL_OUT/all-stderr.log"
 MAL_ALL_RC=$?
 set -e
@@ -246,7 +246,7 @@ for other in "$MALFORMED" "$MALFORMED/../signed" "$ROOT/../shared/corpus/synthet
     [[ -d $other ]] || continue
     other=$(cd "$other" && pwd)
     set +e
-    /usr/bin/time -f %M -o "$BENCH_DIR/other.rss" "$KIEMCHUNG" check "$other" --jobs 8 --no-cache --format json \
+    /usr/bin/time -f %M -o "$BENCH_DIR/other.rss" "$KIEMCHUNG" check "$other" --jobs 8 --no-cache --no-ocr --format json \
         --output "$BENCH_DIR/other.json"
     rc=$?
     set -e
@@ -361,7 +361,7 @@ Made by `bench/province.sh` (see bench/README.md); {E['KC_VERSION']}.
 
 {nl.join(targets)}
 
-- kiemchung: `kiemchung check {E['CORPUS']} --trust {E['CORPUS']}/trust --jobs {E['JOBS']} --no-cache --format json --output FILE`
+- kiemchung: `kiemchung check {E['CORPUS']} --trust {E['CORPUS']}/trust --jobs {E['JOBS']} --no-cache --no-ocr --format json --output FILE`
   (exit 1 = findings is accepted); its report lists {E['KC_FILES']} files: every file of the corpus folder, the
   corpus's own catalog/labels/manifest/README and trust anchors included.
 - pdfsig+pdftotext: for each PDF, `pdfsig -nssdir <NSS db with the corpus anchors> FILE` then `pdftotext -l 1 FILE -`

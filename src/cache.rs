@@ -45,13 +45,15 @@ fn build_id() -> String {
 pub fn fingerprint(budget: &Budget, trust_fingerprint: &str) -> String {
     use sha2::{Digest, Sha256};
     let parts = format!(
-        "{}|{trust_fingerprint}|{}|{}|{}|{}|{:?}",
+        "{}|{trust_fingerprint}|{}|{}|{}|{}|{:?}|{}",
         build_id(),
         budget.max_file_bytes,
         budget.max_stream_bytes,
         budget.max_pages,
         budget.max_objects,
-        budget.text
+        budget.text,
+        // Facts read with OCR differ from facts read without it (and from another Tesseract's).
+        budget.ocr.as_ref().map_or("no-ocr", |ocr| ocr.version.as_str())
     );
     crate::facts::hex(&Sha256::digest(parts.as_bytes())[..16])
 }

@@ -13,6 +13,7 @@ pub mod discover;
 pub mod explain;
 pub mod facts;
 pub mod model;
+pub mod ocr;
 pub mod report;
 pub mod sheet;
 pub mod template;

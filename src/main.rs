@@ -109,6 +109,9 @@ enum Command {
         /// Không dùng bộ nhớ đệm
         #[arg(long, conflicts_with = "cache")]
         no_cache: bool,
+        /// Không đọc ảnh quét bằng OCR (Tesseract)
+        #[arg(long)]
+        no_ocr: bool,
     },
     /// Xem những gì đọc được từ một tệp: chữ ký, số, ngày, mẫu chữ
     Inspect {
@@ -156,6 +159,31 @@ fn main() -> ExitCode {
     }
 }
 
+/// Per file and per run: OCR is slow (seconds a page), and a run must end.
+const OCR_PER_FILE: std::time::Duration = std::time::Duration::from_secs(90);
+const OCR_PER_RUN: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
+/// Tesseract for scans and unreadable layers, unless `--no-ocr`; when it is not installed, a note
+/// says so once and the rules it would feed are "not judged".
+fn ocr_engine(off: bool, lang: Lang) -> Option<std::sync::Arc<kiemchung::ocr::Ocr>> {
+    if off {
+        return None;
+    }
+    match kiemchung::ocr::Ocr::detect(OCR_PER_FILE, OCR_PER_RUN) {
+        Ok(ocr) => Some(std::sync::Arc::new(ocr)),
+        Err(why) => {
+            eprintln!(
+                "kiemchung: {}",
+                lang.pick(
+                    format!("không đọc được ảnh quét bằng OCR: {why}; số, ngày của ảnh quét được ghi là \"chưa đánh giá\" (cài tesseract-ocr và tesseract-ocr-vie)"),
+                    format!("scans cannot be read by OCR: {why}; their number and date are recorded as \"not judged\" (install tesseract-ocr and tesseract-ocr-vie)"),
+                )
+            );
+            None
+        }
+    }
+}
+
 /// The built-in Vietnamese anchors plus those of `--trust DIR` (never anything from a submission).
 fn trust_store(dir: Option<&std::path::Path>, lang: Lang) -> Result<TrustStore, String> {
     let mut store = TrustStore::builtin();
@@ -197,6 +225,7 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
             fail_on,
             cache,
             no_cache,
+            no_ocr,
         } => {
             let format = Format::parse(&format).ok_or_else(|| {
                 lang.pick(
@@ -228,7 +257,7 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
             }
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             let cache_dir = if no_cache { None } else { cache.or_else(kiemchung::cache::default_dir) };
-            let budget = Budget::default();
+            let budget = Budget { ocr: ocr_engine(no_ocr, lang), ..Budget::default() };
             // A bar for people: on a terminal, while a human-facing report is made; never in the
             // middle of JSON or CSV going to the same terminal or down a pipe.
             let progress = std::io::stderr().is_terminal() && (format == Format::Text || output.is_some());
@@ -281,7 +310,8 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
                     lang.pick("không phải tệp hoặc không tồn tại", "not a file or does not exist")
                 ));
             }
-            let facts = facts::extract(&file, &Budget::default(), &trust);
+            let budget = Budget { ocr: ocr_engine(false, lang), ..Budget::default() };
+            let facts = facts::extract(&file, &budget, &trust);
             write_stdout(explain::inspect(&file.display().to_string(), &facts, lang).as_bytes())?;
             Ok(0)
         }

@@ -64,6 +64,8 @@ pub struct Finding {
     pub page: Option<u32>,
     pub message: String,
     pub excerpt: Option<String>,
+    /// What the finding rests on: `signature`, `text-layer`, `ocr`, `sheet`, or the file itself.
+    pub source: Option<&'static str>,
 }
 
 impl Finding {
@@ -79,6 +81,7 @@ impl Finding {
             page: None,
             message,
             excerpt: None,
+            source: default_source(rule.code),
         }
     }
     pub fn unit(mut self, unit: Option<&str>) -> Self {
@@ -101,6 +104,16 @@ impl Finding {
         let text = excerpt.into();
         self.excerpt = (!text.is_empty()).then_some(text);
         self
+    }
+}
+
+/// What a rule's findings usually rest on (a finding read by OCR says `ocr` instead).
+fn default_source(code: &str) -> Option<&'static str> {
+    match &code[..3] {
+        "KC1" => Some("signature"),
+        "KC2" | "KC3" | "KC7" => Some("text-layer"),
+        "KC4" | "KC5" => Some("sheet"),
+        _ => None,
     }
 }
 
@@ -172,6 +185,8 @@ pub struct FileRecord {
     pub signatures: Vec<SignatureRecord>,
     pub size: u64,
     pub pages: Option<u32>,
+    /// `text-layer`, `ocr` or `none`: where the text the rules read comes from.
+    pub text_source: Option<&'static str>,
     /// The document's outline, compact: `I`, `I.2`, `I.2.a`, `2.1` (what citations are checked against).
     pub outline: Vec<String>,
     /// Criteria this file is evidence for.

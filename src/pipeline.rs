@@ -370,7 +370,8 @@ fn attached_documents(facts: &[Option<FileFacts>], records: &[FileRecord]) -> Ve
             .iter()
             .any(|s| s.modification_level == crate::facts::signature::diff::ModificationLevel::Other);
         let header = &pdf.header;
-        let number = header.number.as_ref().filter(|n| n.status == NumberStatus::Ok);
+        // An OCR reading may misread a digit: only numbers printed in a readable layer are compared.
+        let number = header.number.as_ref().filter(|n| n.status == NumberStatus::Ok && pdf.layer_readable());
         documents.push(crate::checks::cross_unit::Document {
             unit: unit.clone(),
             path: record.path.clone(),

@@ -12,7 +12,7 @@ const DEMO_EVIDENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/
 const TRUST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/trust");
 
 fn kiemchung(args: &[&str]) -> Output {
-    let mut all = vec!["check", "--no-cache", "--trust", TRUST];
+    let mut all = vec!["check", "--no-cache", "--no-ocr", "--trust", TRUST];
     all.extend_from_slice(args);
     Command::new(env!("CARGO_BIN_EXE_kiemchung")).args(&all).output().expect("binary runs")
 }

@@ -140,6 +140,7 @@ fn a_fresh_generated_corpus_scores_at_least_098() {
     assert_eq!(report["summary"]["units"], 10);
     assert_nothing_lost(&corpus, &report);
     score(&shared, &corpus, &report_path, "0.98");
+    scans_read_by_ocr(&corpus, &report_path);
 }
 
 /// Codes a run without a catalog can judge: all but KC503 (which criteria need a table) and KC505
@@ -172,8 +173,29 @@ fn a_generated_year(year: &str, seed: &str, style: Option<&str>) {
     assert_eq!(report["assessment"]["year_from"], "workbook");
     assert_nothing_lost(&corpus, &report);
     score_codes(&shared, &corpus, &report_path, "0.98", WITHOUT_CATALOG_CODES);
+    scans_read_by_ocr(&corpus, &report_path);
     check_corpus_with(&corpus, &report_path, "2", true);
     score(&shared, &corpus, &report_path, "1.0");
+}
+
+/// The corpus's scans (its manifest gives each one's number and date) read by OCR: at least 90% of
+/// numbers and dates right, and no zero-severity finding from OCR text on them.
+fn scans_read_by_ocr(corpus: &Path, report: &Path) {
+    let tesseract = Command::new("tesseract").arg("--list-langs").output();
+    if !tesseract.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == "vie")) {
+        required_or_skip("Tesseract with its Vietnamese model (tesseract-ocr-vie) is not installed");
+        return;
+    }
+    let out = Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/scans_read.py"))
+        .arg(corpus)
+        .arg(report)
+        .args(["--min", "0.9"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    println!("{text}");
+    assert!(out.status.success(), "scans not read well enough by OCR:\n{text}");
 }
 
 fn generator_ready() -> bool {

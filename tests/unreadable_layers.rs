@@ -11,8 +11,13 @@ const DEMO_EVIDENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/
 const TRUST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/trust");
 
 fn check(paths: &[&Path]) -> Value {
+    check_with(paths, &[])
+}
+
+fn check_with(paths: &[&Path], extra: &[&str]) -> Value {
     let out = Command::new(env!("CARGO_BIN_EXE_kiemchung"))
         .args(["check", "--no-cache", "--format", "json", "--year", "2023", "--trust", TRUST])
+        .args(extra)
         .args(paths)
         .output()
         .unwrap();
@@ -80,20 +85,51 @@ fn documents_printed_to_pdf_through_postscript_get_kc607_and_no_false_zero() {
         printed.push(out);
     }
     let paths: Vec<&Path> = printed.iter().map(|p| p.as_path()).collect();
-    let report = check(&paths);
-    for (i, _) in sources.iter().enumerate() {
-        let found = codes(&report, &format!("in-{i}.pdf"));
+    let originals: Vec<std::path::PathBuf> = sources.iter().map(|s| Path::new(DEMO_EVIDENCE).join(s)).collect();
+    let original_paths: Vec<&Path> = originals.iter().map(|p| p.as_path()).collect();
+    let truth = check(&original_paths);
+    // Without OCR: KC607, nothing judged from the layer, and it says so.
+    let without = check_with(&paths, &["--no-ocr"]);
+    for i in 0..sources.len() {
+        let found = codes(&without, &format!("in-{i}.pdf"));
         assert!(found.contains(&"KC607".to_string()), "in-{i}.pdf: {found:?}");
-        for code in &found {
-            let text_rule = ["KC2", "KC3", "KC4"].iter().any(|family| code.starts_with(family));
-            assert!(!text_rule, "in-{i}.pdf: {code} from a layer that cannot be read ({found:?})");
-        }
-        let file = report["files"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["path"].as_str().unwrap().ends_with(&format!("in-{i}.pdf")))
-            .unwrap();
+        assert_no_text_zero(&without, i);
+        let file = file(&without, &format!("in-{i}.pdf"));
         assert!(file["not_judged"].as_array().unwrap().iter().any(|n| n["code"] == "KC201"), "{file}");
+        assert_eq!(file["text_source"], "text-layer");
+    }
+    // With OCR (required in CI): read from the page images, numbers and dates as printed.
+    if !Command::new("tesseract").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("Tesseract is required in CI for this test");
+        }
+        return;
+    }
+    let with = check(&paths);
+    let mut right = 0;
+    for (i, source) in sources.iter().enumerate() {
+        assert!(codes(&with, &format!("in-{i}.pdf")).contains(&"KC607".to_string()));
+        assert_no_text_zero(&with, i);
+        let printed = file(&with, &format!("in-{i}.pdf"));
+        let original = file(&truth, source.rsplit('/').next().unwrap());
+        assert_eq!(printed["text_source"], "ocr", "{printed}");
+        right +=
+            usize::from(printed["number"] == original["number"]) + usize::from(printed["date"] == original["date"]);
+    }
+    assert!(right * 10 >= sources.len() * 2 * 9, "{right} of {} numbers and dates read right", sources.len() * 2);
+}
+
+fn file<'a>(report: &'a Value, suffix: &str) -> &'a Value {
+    report["files"].as_array().unwrap().iter().find(|f| f["path"].as_str().unwrap().ends_with(suffix)).unwrap()
+}
+
+/// No zero-severity number, date or citation finding on a printed document.
+fn assert_no_text_zero(report: &Value, i: usize) {
+    let name = format!("in-{i}.pdf");
+    for finding in report["findings"].as_array().unwrap() {
+        let text_rule =
+            ["KC2", "KC3", "KC4"].iter().any(|family| finding["code"].as_str().unwrap().starts_with(family));
+        let here = finding["file"].as_str().is_some_and(|p| p.ends_with(&name));
+        assert!(!(here && text_rule && finding["severity"] == "zero"), "{name}: {finding}");
     }
 }

@@ -35,7 +35,7 @@ pub fn check(ctx: &RowContext, out: &mut Vec<Finding>) {
     }
     let attachments: Vec<&PdfFacts> = ctx.evidence.iter().filter_map(|f| readable_pdf(f)).collect();
     // A cited document may hide in an attachment whose text cannot be read: then say nothing.
-    let all_read = attachments.len() == ctx.evidence.len() && attachments.iter().all(|p| p.text_readable());
+    let all_read = attachments.len() == ctx.evidence.len() && attachments.iter().all(|p| p.layer_readable());
     for document in documents.iter().filter(|d| d.number.is_some() && d.as_evidence) {
         match attachment_for(document, &attachments) {
             Some(pdf) => mismatch(ctx, document, pdf, out),
@@ -171,7 +171,7 @@ fn mismatch(ctx: &RowContext, document: &DocumentRef, pdf: &PdfFacts, out: &mut 
 
 /// KC404 with what the document does have: "Mục I có Khoản 1–7, không có Khoản 9".
 fn missing_place(ctx: &RowContext, cited: &Citation, pdf: &PdfFacts, out: &mut Vec<Finding>) {
-    if pdf.outline.is_empty() || !pdf.text_readable() {
+    if pdf.outline.is_empty() || !pdf.layer_readable() {
         return; // no structure could be read: nothing to compare with
     }
     let Some(((level, label), within)) = cited.target() else { return };

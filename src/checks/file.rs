@@ -2,7 +2,7 @@
 //! KC605 cross-reference table rebuilt to read the file.
 
 use super::{Code, FileContext};
-use crate::facts::pdf::{PdfFacts, TextLayer};
+use crate::facts::pdf::{PdfFacts, TextLayer, TextSource};
 use crate::facts::sniff::Kind;
 use crate::facts::{Outcome, Problem};
 use crate::model::Finding;
@@ -66,40 +66,51 @@ pub fn check<'a>(ctx: &FileContext<'a>, out: &mut Vec<Finding>) -> Option<&'a Pd
     None
 }
 
-/// KC603 for an image-only PDF, KC607 for a layer that does not decode; true when the PDF has a
-/// readable text layer to check.
+/// KC603 for an image-only PDF, KC607 for a layer that does not decode; true when the PDF has text
+/// to check: its own layer, or what OCR read from its page images.
 pub fn has_text_layer(ctx: &FileContext, pdf: &PdfFacts, out: &mut Vec<Finding>) -> bool {
+    let ocr = pdf.text_source == TextSource::Ocr;
+    let (ocr_vi, ocr_en) = if ocr {
+        (
+            " Số và ngày đã được đọc bằng OCR từ ảnh trang (xem các phát hiện ghi nguồn OCR).",
+            " Number and date were read by OCR from the page images (see the findings marked OCR).",
+        )
+    } else {
+        ("", "")
+    };
     match pdf.text_layer() {
         TextLayer::Readable => true,
         TextLayer::None => {
             out.push(ctx.finding(
                 Code::KC603,
                 format!(
-                    "PDF {} trang chỉ có ảnh quét, không có lớp chữ: số, ngày và trích dẫn không tự kiểm tra được.",
+                    "PDF {} trang chỉ có ảnh quét, không có lớp chữ: số, ngày và trích dẫn không tự kiểm tra được đầy đủ.{ocr_vi}",
                     pdf.pages
                 ),
                 format!(
-                    "The {}-page PDF is image-only (no text layer): number, date and citations cannot be checked.",
+                    "The {}-page PDF is image-only (no text layer): number, date and citations cannot be fully checked.{ocr_en}",
                     pdf.pages
                 ),
             ));
-            false
+            ocr
         }
         TextLayer::Unreadable => {
             let pages = pdf.unreadable_pages.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
-            out.push(
-                ctx.finding(
-                    Code::KC607,
-                    format!(
-                        "Lớp chữ của PDF không giải mã được thành chữ đọc được (trang {pages}: phông chữ không có bảng mã Unicode dùng được, hoặc tệp \"in ra PDF\" qua PostScript): số, ngày và trích dẫn không tự kiểm tra được, cần người xem trực tiếp. Nên xuất lại PDF từ tệp gốc (Lưu thành PDF) rồi ký số."
-                    ),
-                    format!(
-                        "The PDF's text layer does not decode to readable text (page {pages}: fonts without a usable Unicode map, or a file \"printed to PDF\" through PostScript): number, date and citations cannot be checked and need a human look. Export the PDF again from the original (Save as PDF), then sign it."
-                    ),
-                )
-                .page(Some(pdf.header_page)),
-            );
-            false
+            let mut finding = ctx.finding(
+                Code::KC607,
+                format!(
+                    "Lớp chữ của PDF không giải mã được thành chữ đọc được (trang {pages}: phông chữ không có bảng mã Unicode dùng được, hoặc tệp \"in ra PDF\" qua PostScript): số, ngày và trích dẫn không tự kiểm tra được đầy đủ, cần người xem trực tiếp. Nên xuất lại PDF từ tệp gốc (Lưu thành PDF) rồi ký số.{ocr_vi}"
+                ),
+                format!(
+                    "The PDF's text layer does not decode to readable text (page {pages}: fonts without a usable Unicode map, or a file \"printed to PDF\" through PostScript): number, date and citations cannot be fully checked and need a human look. Export the PDF again from the original (Save as PDF), then sign it.{ocr_en}"
+                ),
+            )
+            .page(Some(pdf.header_page));
+            if ocr {
+                finding.source = Some("ocr");
+            }
+            out.push(finding);
+            ocr
         }
     }
 }
@@ -121,9 +132,14 @@ pub fn not_judged(facts: &crate::facts::FileFacts, lang: crate::model::Lang) -> 
             "tệp bị cắt cụt: mất phần cuối, nơi chữ ký số thường nằm",
             "the file is truncated: its end, where a signature would be, is lost",
         ),
+        (Outcome::Ok, Some(pdf)) if pdf.text_readable() => Vec::new(),
         (Outcome::Ok, Some(pdf)) => match pdf.text_layer() {
             TextLayer::Readable => Vec::new(),
-            TextLayer::None => entries(&TEXT_RULES, "ảnh quét, không có lớp chữ", "a scan with no text layer"),
+            TextLayer::None => entries(
+                &TEXT_RULES,
+                "ảnh quét, không có lớp chữ (chưa đọc bằng OCR)",
+                "a scan with no text layer (not read by OCR)",
+            ),
             TextLayer::Unreadable => {
                 entries(&TEXT_RULES, "lớp chữ không giải mã được (KC607)", "a text layer that does not decode (KC607)")
             }

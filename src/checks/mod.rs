@@ -40,11 +40,31 @@ pub fn check_file(ctx: &FileContext) -> Vec<Finding> {
     if let Some(pdf) = file::check(ctx, &mut findings) {
         signature::check(ctx, pdf, &mut findings);
         if file::has_text_layer(ctx, pdf, &mut findings) {
+            let from = findings.len();
             number::check(ctx, pdf, &mut findings);
             date::check(ctx, pdf, &mut findings);
+            if pdf.text_source == crate::facts::pdf::TextSource::Ocr {
+                findings[from..].iter_mut().for_each(|f| from_ocr(f, ctx.lang));
+            }
         }
     }
     findings
+}
+
+/// A finding read from OCR text says so; what OCR may simply have failed to see (no number line,
+/// an odd symbol, a date it could not read) is a warning for a human, never a zero. A clear
+/// placeholder, a blank date or a date outside the period keep their weight.
+fn from_ocr(finding: &mut Finding, lang: Lang) {
+    finding.source = Some("ocr");
+    if matches!(finding.code, "KC201" | "KC203" | "KC304" | "KC305") {
+        finding.severity = crate::model::Severity::Warning;
+        finding.message.push_str(lang.pick(
+            " (đọc bằng OCR từ ảnh trang: cần người xem lại, không tính là lỗi 0 điểm)",
+            " (read by OCR from the page image: needs a human look, not counted as a zero)",
+        ));
+    } else {
+        finding.message.push_str(lang.pick(" (đọc bằng OCR từ ảnh trang)", " (read by OCR from the page image)"));
+    }
 }
 
 /// A readable PDF's facts, for the checks that need one.
@@ -89,6 +109,9 @@ pub mod test_support {
             text_fallback: None,
             text_sha256: None,
             unreadable_pages: Vec::new(),
+            own_layer: crate::facts::pdf::TextLayer::Readable,
+            text_source: crate::facts::pdf::TextSource::TextLayer,
+            ocr_problem: None,
         };
         let facts = FileFacts { size: 1, sha256: None, kind: Kind::Pdf, outcome: Outcome::Ok, pdf: Some(pdf.clone()) };
         let ctx = FileContext {

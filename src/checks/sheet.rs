@@ -161,7 +161,7 @@ fn statistics_table(ctx: &RowContext, criterion: &Criterion, out: &mut Vec<Findi
     for facts in &ctx.evidence {
         match readable_pdf(facts) {
             Some(pdf) if pdf.statistics_table_page.is_some() => return,
-            Some(pdf) if pdf.text_readable() => {}
+            Some(pdf) if pdf.layer_readable() => {}
             _ => all_readable = false,
         }
     }

@@ -94,8 +94,8 @@ pub fn check(ctx: &FileContext, pdf: &PdfFacts, out: &mut Vec<Finding>) {
 /// KC107: no signer's organisation names the body printed as the issuer. One matching signature is
 /// enough (the leader signs personally, the office seal carries the organisation).
 fn signer_not_issuer(ctx: &FileContext, pdf: &PdfFacts, out: &mut Vec<Finding>) {
-    if pdf.text_layer() == crate::facts::pdf::TextLayer::Unreadable {
-        return; // the issuer printed in the header cannot be read
+    if !pdf.layer_readable() {
+        return; // the issuer printed in the header cannot be read (an OCR reading may misspell it)
     }
     let verdicts: Vec<(bool, &SignatureFacts)> = signer_signatures(pdf)
         .filter(|s| s.intact && s.valid)

@@ -32,6 +32,8 @@ pub struct Budget {
     /// How much page text to read: all of it, or only the header page when the selected rules need
     /// no more (`--select KC1`: a signature audit, several times faster).
     pub text: TextScope,
+    /// OCR for scans and unreadable layers (`None`: off or not installed).
+    pub ocr: Option<std::sync::Arc<crate::ocr::Ocr>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +54,7 @@ impl Default for Budget {
             max_objects: 1_000_000,
             deadline: Duration::from_secs(30),
             text: TextScope::All,
+            ocr: None,
         }
     }
 }

@@ -44,10 +44,36 @@ pub struct PdfFacts {
     /// Pages that show text whose characters do not decode to readable text (`vn::garbled`, or
     /// glyphs no reader could map): KC607, and nothing judged from their text.
     pub unreadable_pages: Vec<u32>,
+    /// The file's own text layer: readable, absent (a scan) or unreadable.
+    pub own_layer: TextLayer,
+    /// Where the text the rules read comes from: the layer, OCR of the page images, or nowhere.
+    pub text_source: TextSource,
+    /// Why OCR was not used or gave nothing, when the layer needed it.
+    pub ocr_problem: Option<String>,
 }
 
-/// What the text of a PDF can be used for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a document's text comes from (JSON `files[].text_source`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TextSource {
+    TextLayer,
+    Ocr,
+    None,
+}
+
+impl TextSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TextSource::TextLayer => "text-layer",
+            TextSource::Ocr => "ocr",
+            TextSource::None => "none",
+        }
+    }
+}
+
+/// What the text layer of a PDF can be used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum TextLayer {
     /// Text that reads as text: every text rule judges it.
     Readable,
@@ -57,23 +83,33 @@ pub enum TextLayer {
     Unreadable,
 }
 
-impl PdfFacts {
-    pub fn text_layer(&self) -> TextLayer {
-        if self.text_chars < MIN_TEXT_CHARS {
-            return TextLayer::None;
-        }
-        let header_unreadable = self.unreadable_pages.contains(&self.header_page);
-        let read = self.pages.max(1) as usize;
-        if header_unreadable || self.unreadable_pages.len() * 2 > read {
+impl TextLayer {
+    fn of(text_chars: usize, unreadable_pages: &[u32], header_page: u32, pages_read: usize) -> TextLayer {
+        if text_chars < MIN_TEXT_CHARS {
+            TextLayer::None
+        } else if unreadable_pages.contains(&header_page) || unreadable_pages.len() * 2 > pages_read.max(1) {
             TextLayer::Unreadable
         } else {
             TextLayer::Readable
         }
     }
+}
 
-    /// Can rules judge this document from its text?
+impl PdfFacts {
+    /// The file's own text layer (before any OCR).
+    pub fn text_layer(&self) -> TextLayer {
+        self.own_layer
+    }
+
+    /// Can rules judge this document from its text (its own layer, or OCR of its pages)?
     pub fn text_readable(&self) -> bool {
-        self.text_layer() == TextLayer::Readable
+        self.own_layer == TextLayer::Readable || self.text_source == TextSource::Ocr
+    }
+
+    /// Is its own text layer readable? Rules that would give a zero from what is *absent* in the
+    /// text (a cited part, a cited number) need this: an OCR reading can miss what is printed.
+    pub fn layer_readable(&self) -> bool {
+        self.own_layer == TextLayer::Readable
     }
 }
 
@@ -129,7 +165,22 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
         return Err(Outcome::OverBudget(format!("pages: {} > {}", pages.len(), budget.max_pages)));
     }
     let reading = read_pages(&doc, &pages, bytes, budget, started, false)?;
-    let PageReading { analysis, text_fallback, legacy } = reading;
+    let PageReading { mut analysis, text_fallback, legacy } = reading;
+    let header_page = analysis.header_source.as_ref().map_or(1, |(page, _)| *page);
+    let own_layer = TextLayer::of(analysis.text_chars, &analysis.unreadable_pages, header_page, analysis.pages_read);
+    let mut text_source = if own_layer == TextLayer::None { TextSource::None } else { TextSource::TextLayer };
+    let mut ocr_problem = None;
+    let layer_unreadable_pages = analysis.unreadable_pages.clone();
+    if own_layer != TextLayer::Readable && budget.text != super::TextScope::None {
+        match ocr_pages(bytes, pages.len() as u32, budget) {
+            Ok(Some(read)) => {
+                analysis = read;
+                text_source = TextSource::Ocr;
+            }
+            Ok(None) => {}
+            Err(problem) => ocr_problem = Some(problem),
+        }
+    }
     let (header_page, header_text) = analysis.header_source.unwrap_or((1, String::new()));
     Ok(PdfFacts {
         pages: pages.len() as u32,
@@ -144,8 +195,28 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
         legacy_encoding: legacy,
         text_fallback,
         text_sha256: (budget.text == super::TextScope::All).then(|| super::hex(&analysis.text_digest.finalize())),
-        unreadable_pages: analysis.unreadable_pages,
+        unreadable_pages: layer_unreadable_pages,
+        own_layer,
+        text_source,
+        ocr_problem,
     })
+}
+
+/// The pages OCR reads (header first: the first pages), as an analysis of their text; `None`
+/// when OCR is off or read too little; Err: why it could not run.
+fn ocr_pages(bytes: &[u8], page_count: u32, budget: &Budget) -> Result<Option<PageAnalysis>, String> {
+    let Some(ocr) = &budget.ocr else { return Ok(None) };
+    let last = match budget.text {
+        super::TextScope::Header => page_count.min(2),
+        _ => page_count.min(crate::ocr::MAX_PAGES),
+    };
+    let wanted: Vec<u32> = (1..=last).collect();
+    let read = ocr.read_pages(bytes, &wanted).map_err(|e| e.to_string())?;
+    let mut analysis = PageAnalysis::default();
+    for (number, text) in read {
+        analysis.add_page(number, text, false);
+    }
+    Ok((analysis.text_chars >= MIN_TEXT_CHARS).then_some(analysis))
 }
 
 /// What reading the pages gave.
@@ -263,6 +334,7 @@ struct PageAnalysis {
     keep_pages: bool,
     pages: Vec<(u32, String)>,
     unreadable_pages: Vec<u32>,
+    pages_read: usize,
 }
 
 impl PageAnalysis {
@@ -277,6 +349,7 @@ impl PageAnalysis {
 
     /// `unread`: most glyphs of the page decoded to nothing.
     fn add_page(&mut self, number: u32, text: String, unread: bool) {
+        self.pages_read += 1;
         if unread || crate::vn::garbled::garbled(&text).is_some() {
             self.unreadable_pages.push(number);
         }
