@@ -148,82 +148,126 @@ fn deref_dict<'a>(doc: &'a Document, object: &'a Object) -> Option<&'a Dictionar
 }
 
 /// A simple font's 256 codes as text: its base encoding (lopdf's tables), `/Differences` through
-/// glyph names (and the font's own names when the list does not know one), a symbolic TrueType
-/// font's `cmap` when it has no encoding, and the ToUnicode map over all of them.
-pub fn simple_font_table(
-    doc: &Document,
-    font: &Dictionary,
-    to_unicode: Option<&super::cmap::CodeMap>,
-    limit: usize,
-) -> Vec<Option<String>> {
-    let encoding = font.get(b"Encoding").ok().and_then(|e| match e {
-        Object::Reference(id) => doc.get_object(*id).ok(),
-        other => Some(other),
-    });
-    let (base_name, differences) = match encoding {
-        Some(Object::Name(name)) => (Some(name.clone()), None),
-        Some(Object::Dictionary(dict)) => (
-            dict.get(b"BaseEncoding").and_then(Object::as_name).ok().map(<[u8]>::to_vec),
-            dict.get(b"Differences").and_then(Object::as_array).ok(),
-        ),
-        _ => (None, None),
-    };
-    let program = FontProgram::of(doc, font, limit);
-    let mut table = base_table(doc, base_name.as_deref());
-    if let Some(program) = &program {
-        // A symbolic TrueType font with no encoding: its own cmap says what each code draws; with
-        // one, the codes the encoding leaves empty (a re-encoded subset puts glyphs there).
-        for (code, slot) in table.iter_mut().enumerate() {
-            if base_name.is_none() || slot.is_none() {
-                if let Some(text) = program.code(code as u8) {
-                    *slot = Some(text.to_string());
-                }
-            }
-        }
-    }
-    if let Some(differences) = differences {
+/// glyph names, and the ToUnicode map over all of them. What these leave open is answered from
+/// the embedded font program, loaded only when such a code is shown: most documents never need it.
+pub struct SimpleFont {
+    /// The base encoding (shared, built once per process).
+    base: &'static [Option<char>; 256],
+    /// Codes `/Differences` or the ToUnicode map say something else of (`None`: a name nobody knows).
+    overrides: HashMap<u8, Option<String>>,
+    /// `/Differences` names the glyph list does not know (`g123`), for the font's own names.
+    unknown_names: HashMap<u8, String>,
+    /// No encoding at all: a symbolic font whose `cmap` says what each code draws.
+    symbolic: bool,
+    /// Codes the ToUnicode map answers: nothing else is asked about them.
+    mapped: [bool; 256],
+}
+
+impl SimpleFont {
+    pub fn new(doc: &Document, font: &Dictionary, to_unicode: Option<&super::cmap::CodeMap>) -> SimpleFont {
+        let encoding = font.get(b"Encoding").ok().and_then(|e| match e {
+            Object::Reference(id) => doc.get_object(*id).ok(),
+            other => Some(other),
+        });
+        let (base_name, differences) = match encoding {
+            Some(Object::Name(name)) => (Some(name.as_slice()), None),
+            Some(Object::Dictionary(dict)) => (
+                dict.get(b"BaseEncoding").and_then(Object::as_name).ok(),
+                dict.get(b"Differences").and_then(Object::as_array).ok(),
+            ),
+            _ => (None, None),
+        };
+        let mut overrides = HashMap::new();
+        let mut unknown_names = HashMap::new();
         let mut code: i64 = 0;
-        for item in differences {
+        for item in differences.into_iter().flatten() {
             match item {
                 Object::Integer(start) => code = *start,
                 Object::Name(name) => {
                     if (0..256).contains(&code) {
                         let name = String::from_utf8_lossy(name);
-                        let text = name_to_text(&name)
-                            .or_else(|| program.as_ref().and_then(|p| p.named(&name)).map(str::to_string));
-                        table[code as usize] = text;
+                        let text = name_to_text(&name);
+                        if text.is_none() {
+                            unknown_names.insert(code as u8, name.into_owned());
+                        }
+                        overrides.insert(code as u8, text);
                     }
                     code += 1;
                 }
                 _ => {}
             }
         }
-    }
-    if let Some(map) = to_unicode {
-        for (code, slot) in table.iter_mut().enumerate() {
-            if let Some(units) = map.get(code as u32, 1) {
-                *slot = Some(String::from_utf16_lossy(&units));
+        let mut mapped = [false; 256];
+        if let Some(map) = to_unicode {
+            for (code, is_mapped) in mapped.iter_mut().enumerate() {
+                if let Some(units) = map.get(code as u32, 1) {
+                    overrides.insert(code as u8, Some(String::from_utf16_lossy(&units)));
+                    unknown_names.remove(&(code as u8));
+                    *is_mapped = true;
+                }
             }
         }
+        SimpleFont { base: base_table(base_name), overrides, unknown_names, symbolic: encoding.is_none(), mapped }
     }
-    table
+
+    fn table(&self, code: u8) -> Option<String> {
+        match self.overrides.get(&code) {
+            Some(text) => text.clone(),
+            None => self.base[code as usize].map(String::from),
+        }
+    }
+
+    /// Does this code need the font program (the tables above leave it open, or the font is symbolic)?
+    pub fn needs_program(&self, code: u8) -> bool {
+        !self.mapped[code as usize]
+            && (self.unknown_names.contains_key(&code) || self.symbolic || self.table(code).is_none())
+    }
+
+    /// The text of `code`; `program` is asked only when [`needs_program`](Self::needs_program).
+    pub fn text(&self, code: u8, program: Option<&FontProgram>) -> Option<String> {
+        if let Some(program) = program.filter(|_| !self.mapped[code as usize]) {
+            if let Some(name) = self.unknown_names.get(&code) {
+                if let Some(text) = program.named(name) {
+                    return Some(text.to_string());
+                }
+            }
+            if self.symbolic || self.table(code).is_none() {
+                if let Some(text) = program.code(code) {
+                    return Some(text.to_string());
+                }
+            }
+        }
+        self.table(code)
+    }
 }
 
-/// WinAnsi, MacRoman, MacExpert or Standard encoding, as lopdf's tables hold them: read through
-/// lopdf by decoding each code of a font dictionary that names only that encoding.
-fn base_table(doc: &Document, name: Option<&[u8]>) -> Vec<Option<String>> {
-    let mut probe = lopdf::dictionary! { "Type" => "Font", "Subtype" => "Type1" };
-    if let Some(name) = name {
-        probe.set("Encoding", Object::Name(name.to_vec()));
-    }
-    let Ok(encoding) = probe.get_font_encoding(doc) else { return vec![None; 256] };
-    (0..=255u8)
-        .map(|code| {
-            let mut out = String::new();
-            encoding.write_to_string(&[code], &mut out).ok()?;
-            (!out.is_empty()).then_some(out)
+/// WinAnsi, MacRoman, MacExpert or Standard encoding (the default), as lopdf's tables hold them:
+/// read once per process through lopdf, by decoding each code of a font that names only that
+/// encoding.
+fn base_table(name: Option<&[u8]>) -> &'static [Option<char>; 256] {
+    static TABLES: LazyLock<[[Option<char>; 256]; 4]> = LazyLock::new(|| {
+        ["StandardEncoding", "WinAnsiEncoding", "MacRomanEncoding", "MacExpertEncoding"].map(|name| {
+            let doc = Document::with_version("1.5");
+            let probe = lopdf::dictionary! { "Type" => "Font", "Subtype" => "Type1", "Encoding" => name };
+            let mut table = [None; 256];
+            if let Ok(encoding) = probe.get_font_encoding(&doc) {
+                for (code, slot) in table.iter_mut().enumerate() {
+                    let mut out = String::new();
+                    if encoding.write_to_string(&[code as u8], &mut out).is_ok() {
+                        *slot = out.chars().next();
+                    }
+                }
+            }
+            table
         })
-        .collect()
+    });
+    let index = match name {
+        Some(b"WinAnsiEncoding") => 1,
+        Some(b"MacRomanEncoding") => 2,
+        Some(b"MacExpertEncoding") => 3,
+        _ => 0,
+    };
+    &TABLES[index]
 }
 
 #[cfg(test)]
@@ -253,18 +297,22 @@ mod tests {
         let mut doc = Document::with_version("1.5");
         let encoding = doc.add_object(dictionary! {
             "Type" => "Encoding", "BaseEncoding" => "WinAnsiEncoding",
-            "Differences" => vec![1.into(), Object::Name(b"uni1ED8".to_vec()), Object::Name(b"Itilde".to_vec()), Object::Name(b"g7".to_vec())],
+            "Differences" => vec![1.into(), Object::Name(b"uni1ED8".to_vec()), Object::Name(b"Itilde".to_vec()), Object::Name(b"g7".to_vec()), Object::Name(b"g8".to_vec())],
         });
         let font = dictionary! { "Type" => "Font", "Subtype" => "TrueType", "Encoding" => encoding };
         let cmap = super::super::cmap::CodeMap::parse(
             b"1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <03> <01B0> endbfchar",
         )
         .unwrap();
-        let table = simple_font_table(&doc, &font, Some(&cmap), 1 << 20);
-        assert_eq!(table[1].as_deref(), Some("Ộ"));
-        assert_eq!(table[2].as_deref(), Some("Ĩ"));
-        assert_eq!(table[3].as_deref(), Some("ư"), "ToUnicode over a name nothing knows");
-        assert_eq!(table[b'A' as usize].as_deref(), Some("A"), "the base encoding under the differences");
-        assert_eq!(table[0x80].as_deref(), Some("€"), "WinAnsi, not Standard");
+        let simple = SimpleFont::new(&doc, &font, Some(&cmap));
+        let text = |code: u8| simple.text(code, None);
+        assert_eq!(text(1).as_deref(), Some("Ộ"));
+        assert_eq!(text(2).as_deref(), Some("Ĩ"));
+        assert_eq!(text(3).as_deref(), Some("ư"), "ToUnicode over a name nothing knows");
+        assert_eq!(text(b'A').as_deref(), Some("A"), "the base encoding under the differences");
+        assert_eq!(text(0x80).as_deref(), Some("€"), "WinAnsi, not Standard");
+        assert!(!simple.needs_program(1) && !simple.needs_program(3) && !simple.needs_program(b'A'));
+        assert!(simple.needs_program(4), "g8: only the font's own names can say");
+        assert_eq!(text(4), None);
     }
 }

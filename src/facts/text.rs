@@ -4,7 +4,7 @@
 
 use super::cmap::CodeMap;
 use super::content::{Lexer, Operand};
-use super::glyphs::FontProgram;
+use super::glyphs::{FontProgram, SimpleFont};
 use lopdf::{Dictionary, Document, Encoding, Object, ObjectId};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -65,9 +65,9 @@ struct Font<'a> {
 
 /// How a font's codes become text.
 enum Decoder<'a> {
-    /// A simple font's 256 codes (`glyphs::simple_font_table`: ToUnicode over `/Differences`
-    /// glyph names over the base encoding, and the font program's own tables).
-    Table(Vec<Option<String>>),
+    /// A simple font's 256 codes (ToUnicode over `/Differences` glyph names over the base
+    /// encoding), and its font program, loaded the first time a code needs it.
+    Table { font: Box<SimpleFont>, program: std::cell::OnceCell<Option<FontProgram>>, load: ProgramSource<'a> },
     /// A composite font's ToUnicode map, read by `cmap`.
     ToUnicode(CodeMap),
     /// A composite Identity font without ToUnicode: CID → glyph (CIDToGIDMap) → the font
@@ -82,7 +82,12 @@ impl Font<'_> {
         let utf16 = |units: Vec<u16>| String::from_utf16_lossy(&units);
         let lookup = |code: u32, length: u8| -> Option<String> {
             match &self.decoder {
-                Decoder::Table(table) => table.get(code as usize).cloned().flatten(),
+                Decoder::Table { font, program, load } => {
+                    let code = u8::try_from(code).ok()?;
+                    let program =
+                        font.needs_program(code).then(|| program.get_or_init(|| load.load())).and_then(Option::as_ref);
+                    font.text(code, program)
+                }
                 Decoder::ToUnicode(map) => map.get(code, length).map(utf16),
                 Decoder::Glyphs { program, cid_to_gid } => {
                     let gid = match cid_to_gid {
@@ -160,7 +165,11 @@ impl<'a> PageReader<'a> {
                 let decoder = if !composite {
                     // The PDF's order (9.10.2): ToUnicode first, then the encoding and glyph names.
                     let map = to_unicode_map(doc, font, limit);
-                    Decoder::Table(super::glyphs::simple_font_table(doc, font, map.as_ref(), limit))
+                    Decoder::Table {
+                        font: Box::new(SimpleFont::new(doc, font, map.as_ref())),
+                        program: std::cell::OnceCell::new(),
+                        load: ProgramSource { doc, font, limit },
+                    }
                 } else if identity {
                     match to_unicode_map(doc, font, limit) {
                         Some(map) => Decoder::ToUnicode(map),
@@ -226,6 +235,19 @@ fn annotation_appearances(doc: &Document, page_id: ObjectId, limit: usize) -> Ve
         out.push((content, resources));
     }
     out
+}
+
+/// Where a simple font's program is, for loading it when a code first needs it.
+struct ProgramSource<'a> {
+    doc: &'a Document,
+    font: &'a Dictionary,
+    limit: usize,
+}
+
+impl ProgramSource<'_> {
+    fn load(&self) -> Option<FontProgram> {
+        FontProgram::of(self.doc, self.font, self.limit)
+    }
 }
 
 /// A composite font without ToUnicode, through its descendant's embedded font program.
