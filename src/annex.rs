@@ -280,20 +280,12 @@ fn place(
 /// Kinds from the nesting; survey-scored rows (and the criteria of a survey-scored area) need no
 /// evidence; rows that speak of a statistics table need one.
 fn kinds_and_flags(placed: &[Placed]) -> Vec<Criterion> {
-    let surveyed = |marks: &str| {
-        ["dieu tra xa hoi hoc", "khao sat", "xhh"].iter().any(|w| format!(" {marks} ").contains(&format!(" {w} ")))
-    };
+    let surveyed = crate::catalog::names_a_survey;
     let tabled = |marks: &str| ["bang thong ke", "bieu thong ke"].iter().any(|w| marks.contains(w));
     placed
         .iter()
         .map(|p| {
-            let prefix = format!("{}.", p.code);
-            let has_children = placed.iter().any(|o| o.code.starts_with(&prefix));
-            let kind = match (has_children, p.code.contains('.')) {
-                (true, false) => Kind::Area,
-                (true, true) => Kind::Group,
-                (false, _) => Kind::Criterion,
-            };
+            let kind = Kind::from_nesting(&p.code, placed.iter().map(|o| o.code.as_str()));
             let ancestors_surveyed =
                 placed.iter().any(|o| p.code.starts_with(&format!("{}.", o.code)) && surveyed(&o.marks));
             Criterion {

@@ -27,6 +27,24 @@ pub enum Kind {
     Criterion,
 }
 
+impl Kind {
+    /// A code with codes below it (`2` above `2.1`) is an area (no dot) or a group; else a criterion.
+    pub fn from_nesting<'a>(code: &str, all: impl IntoIterator<Item = &'a str>) -> Kind {
+        let prefix = format!("{code}.");
+        match (all.into_iter().any(|other| other.starts_with(&prefix)), code.contains('.')) {
+            (true, false) => Kind::Area,
+            (true, true) => Kind::Group,
+            (false, _) => Kind::Criterion,
+        }
+    }
+}
+
+/// Does this folded text say a criterion is scored by a survey (no evidence to attach)?
+pub fn names_a_survey(folded: &str) -> bool {
+    let padded = format!(" {folded} ");
+    ["dieu tra xa hoi hoc", "khao sat", "xhh"].iter().any(|w| padded.contains(&format!(" {w} ")))
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Criterion {
     pub code: String,
@@ -105,15 +123,8 @@ impl Catalog {
             if index.contains_key(&row.code) {
                 continue; // the first row of a code is the one the checks read
             }
-            let prefix = format!("{}.", row.code);
-            let has_children = rows.iter().any(|r| r.code.starts_with(&prefix));
-            let kind = match (has_children, row.code.contains('.')) {
-                (true, false) => Kind::Area,
-                (true, true) => Kind::Group,
-                (false, _) => Kind::Criterion,
-            };
-            let title = crate::vn::text::fold(&row.title);
-            let surveyed = ["khao sat", "dieu tra xa hoi hoc"].iter().any(|w| title.contains(w));
+            let kind = Kind::from_nesting(&row.code, rows.iter().map(|r| r.code.as_str()));
+            let surveyed = names_a_survey(&crate::vn::text::fold(&row.title));
             index.insert(row.code.clone(), criteria.len());
             criteria.push(Criterion {
                 code: row.code.clone(),

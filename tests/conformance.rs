@@ -127,14 +127,7 @@ fn a_fresh_generated_corpus_scores_at_least_098() {
     if !generator_ready() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    let mut generator = Command::new("python3");
-    generator
-        .arg(shared.join("tools/gen_corpus.py"))
-        .args(["--units", "10", "--seed", "5", "--jobs", "2", "--out"])
-        .arg(&corpus);
-    run_bounded(generator, dir.path(), Duration::from_secs(15 * 60));
+    let (dir, corpus) = generate(&shared, &["--seed", "5"], None);
     let report_path = dir.path().join("report.json");
     let report = check_corpus(&corpus, &report_path);
     assert_eq!(report["summary"]["units"], 10);
@@ -155,18 +148,7 @@ fn a_generated_year(year: &str, seed: &str, style: Option<&str>) {
     if !generator_ready() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    let mut generator = Command::new("python3");
-    generator
-        .arg(shared.join("tools/gen_corpus.py"))
-        .args(["--units", "10", "--year", year, "--seed", seed, "--jobs", "2", "--out"])
-        .arg(&corpus);
-    if let Some(style) = style {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/styles").join(format!("{style}.py"));
-        generator.args(["--style", style, "--style-path"]).arg(path);
-    }
-    run_bounded(generator, dir.path(), Duration::from_secs(15 * 60));
+    let (dir, corpus) = generate(&shared, &["--year", year, "--seed", seed], style);
     let report_path = dir.path().join("report.json");
     let report = check_corpus_with(&corpus, &report_path, "2", false);
     assert_eq!(report["assessment"]["year"].to_string(), year);
@@ -196,6 +178,22 @@ fn scans_read_by_ocr(corpus: &Path, report: &Path) {
     let text = String::from_utf8_lossy(&out.stdout);
     println!("{text}");
     assert!(out.status.success(), "scans not read well enough by OCR:\n{text}");
+}
+
+/// A 10-unit corpus from the shared generator (with `args`, in a style of `tests/styles`), in a
+/// scratch folder that lives as long as the returned guard.
+fn generate(shared: &Path, args: &[&str], style: Option<&str>) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    let mut generator = Command::new("python3");
+    generator.arg(shared.join("tools/gen_corpus.py")).args(["--units", "10", "--jobs", "2"]).args(args);
+    generator.arg("--out").arg(&corpus);
+    if let Some(style) = style {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/styles").join(format!("{style}.py"));
+        generator.args(["--style", style, "--style-path"]).arg(path);
+    }
+    run_bounded(generator, dir.path(), Duration::from_secs(15 * 60));
+    (dir, corpus)
 }
 
 fn generator_ready() -> bool {
