@@ -56,3 +56,39 @@ fn every_text_layer_of_the_shared_corpus_reads_as_poppler_reads_it() {
     let share: f64 = vat.split_whitespace().next().unwrap().parse().unwrap();
     assert!(share >= 0.98, "{vat}");
 }
+
+/// A bare CFF program (Type1C, `FontFile3`) is read through its charset and encoding: the real VAT
+/// return embeds Helvetica that way.
+#[test]
+fn a_cff_font_program_is_read_through_its_charset() {
+    let vat =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/vn-real/tokhai-gtgt-2013-01-sieuviet-ca2.pdf");
+    if !vat.is_file() {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("../shared/corpus/vn-real is required in CI");
+        }
+        return;
+    }
+    let doc = lopdf::Document::load(&vat).unwrap();
+    let cff_fonts: Vec<&lopdf::Dictionary> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"Type1".as_slice()))
+        .filter(|d| {
+            let descriptor = d.get(b"FontDescriptor").and_then(|r| r.as_reference()).ok();
+            descriptor.and_then(|id| doc.get_dictionary(id).ok()).is_some_and(|fd| fd.get(b"FontFile3").is_ok())
+        })
+        .collect();
+    assert!(!cff_fonts.is_empty(), "the VAT return embeds Type1C fonts");
+    for font in cff_fonts {
+        let program = kiemchung::facts::glyphs::FontProgram::of(&doc, font, 1 << 24).expect("the CFF program parses");
+        // Its own (standard) encoding sends each ASCII letter's code to the glyph of that name.
+        let letters: Vec<(u8, &str)> =
+            (b'A'..=b'z').filter(u8::is_ascii_alphabetic).filter_map(|c| Some((c, program.code(c)?))).collect();
+        assert!(!letters.is_empty(), "{:?}: no letter read", font.get(b"BaseFont"));
+        for (code, text) in letters {
+            assert_eq!(text, (code as char).to_string(), "{:?}", font.get(b"BaseFont"));
+        }
+    }
+}

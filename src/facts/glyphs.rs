@@ -1,7 +1,8 @@
 //! Text of fonts that carry no (or a partial) ToUnicode map, read the way poppler reads them:
 //! glyph names (`/Differences [1 /adotbelow /uni1ED8 /ohorn]`) through the Adobe Glyph List and
 //! the `uniXXXX` / `uXXXXX` conventions, and the embedded font program's own tables (a TrueType
-//! `cmap` read backwards, `post` glyph names) through `ttf-parser`. Many Vietnamese PDFs made by
+//! `cmap` read backwards, `post` glyph names, a CFF program's charset and encoding) through
+//! `ttf-parser`. Many Vietnamese PDFs made by
 //! Ghostscript, iText or old printer drivers are only readable this way.
 
 use lopdf::{Dictionary, Document, Object};
@@ -81,7 +82,9 @@ impl FontProgram {
     }
 
     pub fn parse(bytes: &[u8]) -> Option<FontProgram> {
-        let face = ttf_parser::Face::parse(bytes, 0).ok()?;
+        let Ok(face) = ttf_parser::Face::parse(bytes, 0) else {
+            return FontProgram::parse_cff(bytes);
+        };
         let mut glyph_text = HashMap::new();
         let mut symbol_codes = HashMap::new();
         if let Some(cmap) = face.tables().cmap {
@@ -122,6 +125,24 @@ impl FontProgram {
                 }
             }
         }
+        Some(FontProgram { glyph_text, by_name, symbol_codes })
+    }
+
+    /// A bare CFF program (`FontFile3` of a Type1C font): glyph names from its charset, codes
+    /// through its own encoding.
+    fn parse_cff(bytes: &[u8]) -> Option<FontProgram> {
+        let cff = ttf_parser::cff::Table::parse(bytes)?;
+        let mut glyph_text = HashMap::new();
+        let mut by_name = HashMap::new();
+        for gid in 0..cff.number_of_glyphs() {
+            if let Some(name) = cff.glyph_name(ttf_parser::GlyphId(gid)) {
+                by_name.entry(name.to_string()).or_insert(gid);
+                if let Some(text) = name_to_text(name) {
+                    glyph_text.insert(gid, text);
+                }
+            }
+        }
+        let symbol_codes = (0..=255u8).filter_map(|code| Some((code, cff.glyph_index(code)?.0))).collect();
         Some(FontProgram { glyph_text, by_name, symbol_codes })
     }
 
