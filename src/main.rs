@@ -85,9 +85,9 @@ enum Command {
         /// Thư mục chứng thư gốc tin cậy (PEM/DER/CRT), thêm vào các gốc Việt Nam có sẵn
         #[arg(long)]
         trust: Option<PathBuf>,
-        /// text | json | jsonl | csv | xlsx | html
-        #[arg(long, default_value = "text")]
-        format: String,
+        /// text | json | jsonl | csv | xlsx | html (mặc định: theo đuôi tệp của --output, không có thì text)
+        #[arg(long)]
+        format: Option<String>,
         /// Ghi kết quả vào tệp (ghi nguyên tử) thay vì stdout
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -227,12 +227,18 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
             no_cache,
             no_ocr,
         } => {
-            let format = Format::parse(&format).ok_or_else(|| {
-                lang.pick(
-                    format!("định dạng '{format}' không hỗ trợ ({FORMAT_NAMES})"),
-                    format!("unknown format '{format}' ({FORMAT_NAMES})"),
-                )
-            })?;
+            let format = match format {
+                Some(format) => Format::parse(&format).ok_or_else(|| {
+                    lang.pick(
+                        format!("định dạng '{format}' không hỗ trợ ({FORMAT_NAMES})"),
+                        format!("unknown format '{format}' ({FORMAT_NAMES})"),
+                    )
+                })?,
+                None => output.as_deref().map_or(Format::Text, Format::for_output),
+            };
+            let unknown_code = |why: String| format!("--select/--ignore: {why}");
+            let select = kiemchung::checks::registry::parse_code_list(&select, lang).map_err(unknown_code)?;
+            let ignore = kiemchung::checks::registry::parse_code_list(&ignore, lang).map_err(unknown_code)?;
             let catalog = catalog.as_deref().map(Catalog::resolve).transpose()?;
             let cutoff = cutoff
                 .map(|text| {

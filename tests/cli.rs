@@ -469,3 +469,25 @@ fn special_outputs_are_written_into_not_replaced() {
         assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO stays a FIFO");
     }
 }
+
+#[test]
+fn codes_and_formats_as_a_clerk_types_them() {
+    // A typo in --select is an error naming the close code, never a clean empty run.
+    let out = kiemchung(&["check", "--no-cache", "--no-ocr", "--select", "KC1O1", DEMO]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("KC101"), "{}", stderr(&out));
+    // Spaces after commas are fine: both codes are kept.
+    let (report, _) = json_of(&["--no-cache", "--no-ocr", "--select", "KC101, KC202", DEMO]);
+    let codes: std::collections::BTreeSet<&str> =
+        report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert_eq!(codes.into_iter().collect::<Vec<_>>(), ["KC101", "KC202"]);
+    // --format follows --output's extension.
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("ketqua.xlsx");
+    let out = kiemchung(&["check", "--no-cache", "--no-ocr", "--trust", TRUST, "-o", xlsx.to_str().unwrap(), DEMO]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(&fs::read(&xlsx).unwrap()[..2], b"PK", "an xlsx workbook, not text");
+    let json = dir.path().join("ketqua.json");
+    kiemchung(&["check", "--no-cache", "--no-ocr", "--trust", TRUST, "-o", json.to_str().unwrap(), DEMO]);
+    assert!(serde_json::from_slice::<Value>(&fs::read(&json).unwrap()).is_ok());
+}

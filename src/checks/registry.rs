@@ -316,3 +316,64 @@ mod tests {
         assert_eq!(lookup("kc604").map(|r| r.name), Some("unsupported-evidence-format"));
     }
 }
+
+/// Reads `--select`/`--ignore` entries: codes or prefixes (`KC2`, `KC501`), any case, spaces around
+/// commas allowed. Err names what is unknown and the codes close to it (a typo such as `KC1O1`).
+pub fn parse_code_list(entries: &[String], lang: crate::model::Lang) -> Result<Vec<String>, String> {
+    let mut codes = Vec::new();
+    for entry in entries.iter().flat_map(|e| e.split(',')).map(|e| e.trim().to_ascii_uppercase()) {
+        if entry.is_empty() {
+            continue;
+        }
+        if !RULES.iter().any(|rule| rule.code.starts_with(&entry)) || entry.len() < 3 {
+            let mut close: Vec<&str> =
+                RULES.iter().map(|r| r.code).filter(|code| edit_distance(code, &entry) <= 2).collect();
+            close.truncate(5);
+            return Err(if close.is_empty() {
+                lang.pick(
+                    format!("'{entry}' không phải mã quy tắc (xem: kiemchung rule)"),
+                    format!("'{entry}' is not a rule code (see: kiemchung rule)"),
+                )
+            } else {
+                let close = close.join(", ");
+                lang.pick(
+                    format!("'{entry}' không phải mã quy tắc; có phải {close}?"),
+                    format!("'{entry}' is not a rule code; did you mean {close}?"),
+                )
+            });
+        }
+        codes.push(entry);
+    }
+    Ok(codes)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod code_list_tests {
+    use super::parse_code_list;
+
+    #[test]
+    fn codes_as_a_clerk_types_them() {
+        let list = |text: &str| parse_code_list(&[text.to_string()], crate::model::Lang::En);
+        assert_eq!(list("KC101, KC202").unwrap(), ["KC101", "KC202"]);
+        assert_eq!(list("kc2,KC501 ,").unwrap(), ["KC2", "KC501"]);
+        let typo = list("KC1O1").unwrap_err();
+        assert!(typo.contains("KC101"), "{typo}");
+        assert!(list("KC999").is_err());
+        assert!(list("K").is_err(), "too short to mean anything");
+    }
+}

@@ -31,6 +31,15 @@ impl Format {
             _ => None,
         }
     }
+
+    /// The format an output file's extension asks for (`ketqua.xlsx`); text for any other name.
+    pub fn for_output(path: &std::path::Path) -> Format {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("htm") => Format::Html,
+            Some(extension) => Format::parse(extension).unwrap_or(Format::Text),
+            None => Format::Text,
+        }
+    }
 }
 
 pub struct RenderOptions {
