@@ -441,7 +441,14 @@ pub(crate) fn read_number(cell: Option<&Data>) -> (Option<f64>, Option<String>) 
             if t.is_empty() || t.chars().all(|c| matches!(c, '-' | '–' | '—' | '/')) {
                 return (None, None);
             }
-            match t.replace(',', ".").parse::<f64>() {
+            // A unit typed after the number: `2 điểm`, `1,5đ`, `1.5 đ`.
+            let number = t.trim_end_matches(|c: char| c.is_alphabetic() || c == '.' || c.is_whitespace());
+            let number = if number.is_empty() || !matches!(fold(&t[number.len()..]).as_str(), "diem" | "d" | "") {
+                t
+            } else {
+                number
+            };
+            match number.replace(',', ".").parse::<f64>() {
                 Ok(v) if v.is_finite() => (Some(v), None),
                 _ => (None, Some(t.to_string())),
             }
@@ -525,6 +532,17 @@ mod tests {
         assert_eq!(csv("Mã TC,Điểm TĐG\n1.1,1\n").year, None);
         // A figure is not a year: "năm 20261" and "2026" alone say nothing.
         assert_eq!(csv("Số liệu 2026\nMã TC,Điểm TĐG,Giải trình\n1.1,1,năm 20261\n").year, None);
+    }
+
+    #[test]
+    fn scores_typed_with_their_unit() {
+        let cell = |t: &str| read_number(Some(&Data::String(t.to_string())));
+        assert_eq!(cell("2 điểm"), (Some(2.0), None));
+        assert_eq!(cell("1,5đ"), (Some(1.5), None));
+        assert_eq!(cell("1.5 Điểm"), (Some(1.5), None));
+        assert_eq!(cell("0,75"), (Some(0.75), None));
+        assert_eq!(cell("hai điểm"), (None, Some("hai điểm".into())));
+        assert_eq!(cell("2 lần"), (None, Some("2 lần".into())), "another unit is not a score");
     }
 
     #[test]
