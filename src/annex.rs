@@ -328,7 +328,7 @@ fn check_sums(criteria: &[Criterion]) -> Vec<String> {
 }
 
 fn decimal_comma(value: f64) -> String {
-    crate::model::round_points(value).to_string().replace('.', ",")
+    crate::checks::points(value, crate::model::Lang::Vi)
 }
 
 fn excerpt(text: &str) -> String {
@@ -336,9 +336,7 @@ fn excerpt(text: &str) -> String {
 }
 
 fn year_in(text: &str) -> Option<i32> {
-    static YEAR: std::sync::LazyLock<regex::Regex> =
-        std::sync::LazyLock::new(|| regex::Regex::new(r"\bnam\s*((?:19|20)\d\d)\b").unwrap());
-    YEAR.captures(&fold(text)).and_then(|c| c[1].parse().ok()).filter(|y| crate::assessment::YEARS.contains(y))
+    crate::sheet::years_in(text).into_iter().next().filter(|y| crate::assessment::YEARS.contains(y))
 }
 
 fn level_in(folded: &str) -> &'static str {

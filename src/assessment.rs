@@ -184,7 +184,7 @@ impl CutoffFrom {
 impl Assessment {
     /// "năm 2026 (theo bảng tự chấm điểm); kỳ đánh giá từ 01/01/2026; chốt số liệu 10/12/2026 (…)".
     pub fn describe(&self, lang: Lang) -> String {
-        let dmy = |d: Date| format!("{:02}/{:02}/{}", d.day(), d.month(), d.year());
+        use crate::vn::date::dmy;
         lang.pick(
             format!(
                 "năm đánh giá {} (theo {}); kỳ đánh giá từ {}; chốt số liệu {} (theo {})",

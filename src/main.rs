@@ -288,8 +288,7 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
             };
             Ok(u8::from(run.report.findings.iter().any(|f| f.severity >= threshold)))
         }
-        Command::Inspect { file, trust, text: true } => {
-            let _ = trust;
+        Command::Inspect { file, text: true, .. } => {
             let bytes = std::fs::read(&file).map_err(|e| format!("'{}': {e}", file.display()))?;
             match kiemchung::facts::pdf::page_texts(&bytes, &Budget::default()) {
                 Ok(pages) => {

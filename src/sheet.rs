@@ -339,10 +339,6 @@ fn read_grid(name: &str, grid: &Grid) -> Option<Sheet> {
 /// the year the cells name most often (explanations say "năm 2026" of the year they assess, and
 /// sometimes "năm 2025" of last year's index).
 fn named_year(name: &str, title_rows: &[Vec<Data>], grid: &Grid) -> Option<i32> {
-    static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bnam\s*((?:19|20)\d\d)\b").unwrap());
-    let years_in = |text: &str| -> Vec<i32> {
-        YEAR.captures_iter(&fold(text)).filter_map(|c| c[1].parse().ok()).collect::<Vec<i32>>()
-    };
     let titled: Vec<i32> = title_rows
         .iter()
         .flat_map(|row| row.iter().flat_map(|cell| years_in(&text_of(Some(cell)))))
@@ -360,6 +356,12 @@ fn named_year(name: &str, title_rows: &[Vec<Data>], grid: &Grid) -> Option<i32> 
         }
     }
     counts.into_iter().max_by_key(|&(year, count)| (count, year)).map(|(year, _)| year)
+}
+
+/// The years a text names as "năm 2026" (any case, with or without diacritics), in order.
+pub(crate) fn years_in(text: &str) -> Vec<i32> {
+    static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bnam\s*((?:19|20)\d\d)\b").unwrap());
+    YEAR.captures_iter(&fold(text)).filter_map(|c| c[1].parse().ok()).collect()
 }
 
 /// Rows looked at for the year a sheet names (a self-assessment sheet has a few hundred).

@@ -4,12 +4,7 @@
 use super::{Code, FileContext};
 use crate::facts::pdf::PdfFacts;
 use crate::model::Finding;
-use crate::vn::date::DateLine;
-use jiff::civil::Date;
-
-fn dmy(date: Date) -> String {
-    format!("{:02}/{:02}/{}", date.day(), date.month(), date.year())
-}
+use crate::vn::date::{dmy, DateLine};
 
 pub fn check(ctx: &FileContext, pdf: &PdfFacts, out: &mut Vec<Finding>) {
     signed_before_dated(ctx, pdf, out);

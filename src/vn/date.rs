@@ -56,6 +56,11 @@ static NUMERIC_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)ngày[ \t]*(?P<d>\d{1,2})[ \t]*[/.\-][ \t]*(?P<m>\d{1,2})[ \t]*[/.\-][ \t]*(?P<y>\d{4})").unwrap()
 });
 
+/// A date as Vietnamese documents write it: `05/03/2023`.
+pub fn dmy(date: Date) -> String {
+    format!("{:02}/{:02}/{}", date.day(), date.month(), date.year())
+}
+
 /// The first date line in `header` (NFC). Worded dates are preferred; `, ngày 05/3/2023` is also
 /// read because some bodies print the header date that way.
 pub fn find_date_line(header: &str) -> DateLine {
