@@ -102,6 +102,57 @@ impl FileIndex {
     }
 }
 
+/// What a unit's files are evidence for: per file, the criterion codes it serves; per workbook
+/// row, its files and the listings that found none.
+#[derive(Debug, Default)]
+pub struct Attachment {
+    pub criteria_of_file: Vec<BTreeSet<String>>,
+    pub evidence_of_row: Vec<RowEvidence>,
+}
+
+/// Attaches a unit's files (`rels`, relative to the unit) to the workbook's rows: by the row's
+/// listings and by criterion folders. `known` says whether a folder's code is a criterion;
+/// `workbook` (the workbook's own rel) is never evidence.
+pub fn attach(
+    rels: &[&str],
+    rows: &[crate::sheet::Row],
+    known: &dyn Fn(&str) -> bool,
+    workbook: Option<&str>,
+) -> Attachment {
+    let folders: Vec<Option<String>> = rels.iter().map(|rel| criterion_of_folder(rel, known)).collect();
+    let index = FileIndex::new(rels);
+    let mut criteria_of_file: Vec<BTreeSet<String>> = vec![BTreeSet::new(); rels.len()];
+    let mut evidence_of_row = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut evidence = RowEvidence::default();
+        for listed in &row.files {
+            match index.resolve(listed, &row.code, &|i| folders[i].clone()) {
+                Ok(i) if Some(rels[i]) != workbook => {
+                    evidence.files.insert(i);
+                }
+                Ok(_) => {}
+                Err(unresolved) => evidence.unresolved.push(unresolved),
+            }
+        }
+        for (i, folder) in folders.iter().enumerate() {
+            if folder.as_deref() == Some(row.code.as_str()) {
+                evidence.files.insert(i);
+            }
+        }
+        for &i in &evidence.files {
+            criteria_of_file[i].insert(row.code.clone());
+        }
+        evidence_of_row.push(evidence);
+    }
+    // A folder named after a criterion the sheet does not list still holds evidence for it.
+    for (i, folder) in folders.iter().enumerate() {
+        if let Some(code) = folder {
+            criteria_of_file[i].insert(code.clone());
+        }
+    }
+    Attachment { criteria_of_file, evidence_of_row }
+}
+
 fn is_escaping(path: &str) -> bool {
     let bytes = path.as_bytes();
     let windows_drive = bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic();

@@ -16,8 +16,38 @@ pub struct FactsCache {
     db: Database,
     /// Everything besides the file's bytes that its facts depend on.
     fingerprint: String,
-    /// Facts computed in this run, written in one transaction at the end.
+    /// Facts computed in this run and not yet written: written every `BATCH` files (one
+    /// transaction each) so a national run never holds them all.
     pending: Mutex<Vec<(String, Vec<u8>)>>,
+    /// The first write that failed (the run goes on; the user is told at the end).
+    write_error: Mutex<Option<String>>,
+}
+
+/// Facts written per transaction.
+const BATCH: usize = 256;
+
+/// The folder among `inputs` that would hold `dir` (the cache must never be written into a folder
+/// being checked). `dir` need not exist yet: its nearest existing ancestor is resolved, so a
+/// relative, linked or not-yet-created cache folder is caught too.
+pub fn input_holding<'a>(dir: &Path, inputs: &'a [PathBuf]) -> Option<&'a PathBuf> {
+    let resolved = resolve_existing_prefix(dir)?;
+    inputs
+        .iter()
+        .find(|input| input.is_dir() && std::fs::canonicalize(input).is_ok_and(|input| resolved.starts_with(input)))
+}
+
+/// `path` with its longest existing prefix canonicalised and the rest appended.
+fn resolve_existing_prefix(path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    let mut missing = Vec::new();
+    let mut existing = absolute.as_path();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            return Some(missing.iter().rev().fold(real, |acc: PathBuf, part| acc.join(part)));
+        }
+        missing.push(existing.file_name()?.to_os_string());
+        existing = existing.parent()?;
+    }
 }
 
 /// `$XDG_CACHE_HOME/kiemchung`, else `~/.cache/kiemchung` (`%LOCALAPPDATA%\kiemchung` on Windows).
@@ -74,7 +104,7 @@ impl FactsCache {
                 Database::create(&path).map_err(|e| format!("'{}': {e}", path.display()))?
             }
         };
-        Ok(FactsCache { db, fingerprint, pending: Mutex::new(Vec::new()) })
+        Ok(FactsCache { db, fingerprint, pending: Mutex::new(Vec::new()), write_error: Mutex::new(None) })
     }
 
     pub fn key(&self, sha256: &str, extension: &str) -> String {
@@ -96,8 +126,17 @@ impl FactsCache {
         if circumstantial {
             return;
         }
-        if let Ok(bytes) = serde_json::to_vec(facts) {
-            self.pending.lock().unwrap_or_else(|e| e.into_inner()).push((key, bytes));
+        let Ok(bytes) = serde_json::to_vec(facts) else { return };
+        let batch = {
+            let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            pending.push((key, bytes));
+            if pending.len() < BATCH {
+                return;
+            }
+            std::mem::take(&mut *pending)
+        };
+        if let Err(why) = self.write(&batch) {
+            self.write_error.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(why);
         }
     }
 
@@ -111,16 +150,24 @@ impl FactsCache {
         }
     }
 
-    /// Writes what this run computed.
+    /// Writes what this run computed and has not written yet; the first write error of the run.
     pub fn flush(self) -> Result<(), String> {
-        let pending = self.pending.into_inner().unwrap_or_else(|e| e.into_inner());
+        let pending = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
+        let earlier = self.write_error.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if !pending.is_empty() {
+            self.write(&pending)?;
+        }
+        earlier.map_or(Ok(()), Err)
+    }
+
+    fn write(&self, pending: &[(String, Vec<u8>)]) -> Result<(), String> {
         if pending.is_empty() {
             return Ok(());
         }
         let write = self.db.begin_write().map_err(|e| e.to_string())?;
         {
             let mut table = write.open_table(TABLE).map_err(|e| e.to_string())?;
-            for (key, bytes) in &pending {
+            for (key, bytes) in pending {
                 table.insert(key.as_str(), bytes.as_slice()).map_err(|e| e.to_string())?;
             }
         }

@@ -8,8 +8,10 @@ pub mod attach;
 pub mod cache;
 pub mod catalog;
 pub mod checks;
+mod config;
 pub mod container;
 pub mod discover;
+mod error;
 pub mod explain;
 pub mod facts;
 pub mod model;
@@ -21,5 +23,8 @@ pub mod vn;
 
 mod pipeline;
 mod records;
+mod unit;
 
-pub use pipeline::{check, Config, Run, PROGRESS_MIN_FILES};
+pub use config::{Config, ConfigBuilder, Progress, ProgressFn};
+pub use error::Error;
+pub use pipeline::{check, Run};

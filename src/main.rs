@@ -159,6 +159,22 @@ fn main() -> ExitCode {
     }
 }
 
+/// Fewer files than this finish before a bar would be worth drawing.
+const PROGRESS_MIN_FILES: usize = 200;
+
+/// A bar on stderr, drawn once a run is known to be long (the library tells how far it is).
+fn progress_bar(lang: Lang) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    let template = lang.pick(
+        "{bar:40.cyan/blue} {pos}/{len} tệp · {elapsed_precise} · còn {eta}",
+        "{bar:40.cyan/blue} {pos}/{len} files · {elapsed_precise} · {eta} left",
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
+}
+
 /// Per file and per run: OCR is slow (seconds a page), and a run must end.
 const OCR_PER_FILE: std::time::Duration = std::time::Duration::from_secs(90);
 const OCR_PER_RUN: std::time::Duration = std::time::Duration::from_secs(30 * 60);
@@ -261,15 +277,39 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
                 }
                 None => {}
             }
-            let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
             let cache_dir = if no_cache { None } else { cache.or_else(kiemchung::cache::default_dir) };
             let budget = Budget { ocr: ocr_engine(no_ocr, lang), ..Budget::default() };
+            let mut builder = Config::builder(paths)
+                .catalog(catalog)
+                .year(year)
+                .cutoff(cutoff)
+                .lang(lang)
+                .select(select)
+                .ignore(ignore)
+                .budget(budget)
+                .trust(trust)
+                .cache_dir(cache_dir);
+            if let Some(jobs) = jobs {
+                builder = builder.jobs(jobs);
+            }
             // A bar for people: on a terminal, while a human-facing report is made; never in the
             // middle of JSON or CSV going to the same terminal or down a pipe.
-            let progress = std::io::stderr().is_terminal() && (format == Format::Text || output.is_some());
-            let config =
-                Config { paths, catalog, year, cutoff, lang, jobs, select, ignore, budget, trust, cache_dir, progress };
-            let run = check(&config)?;
+            let bar = (std::io::stderr().is_terminal() && (format == Format::Text || output.is_some()))
+                .then(|| progress_bar(lang));
+            if let Some(bar) = &bar {
+                let bar = bar.clone();
+                builder = builder.progress(move |progress| {
+                    if progress.total >= PROGRESS_MIN_FILES {
+                        bar.set_length(progress.total as u64);
+                        bar.set_position(progress.done as u64);
+                    }
+                });
+            }
+            let config = builder.build();
+            let run = check(&config).map_err(|error| error.to_string())?;
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
             for note in &run.notes {
                 eprintln!("kiemchung: {note}");
             }

@@ -89,4 +89,14 @@ fn the_cache_never_lives_in_the_input_tree() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--cache"), "{}", stderr(&out));
     assert!(!inside.exists(), "nothing written in the input tree");
+
+    // Relative, not yet created, through `..`: still inside the folder being checked.
+    let out = Command::new(env!("CARGO_BIN_EXE_kiemchung"))
+        .current_dir(input.path())
+        .args(["check", ".", "--cache", "don-vi/../don-vi/bo-dem"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--cache"), "{}", stderr(&out));
+    assert!(!unit.join("bo-dem").exists(), "nothing written in the input tree");
 }

@@ -90,12 +90,9 @@ pub mod test_support {
     use crate::facts::Outcome;
     use crate::vn::header::parse_header;
 
-    pub fn codes_of(
-        check: fn(&FileContext, &PdfFacts, &mut Vec<Finding>),
-        header: &str,
-        signatures: Vec<SignatureFacts>,
-    ) -> Vec<&'static str> {
-        let pdf = PdfFacts {
+    /// A readable one-page PDF's facts: its header text and signatures.
+    pub fn pdf_facts(header: &str, signatures: Vec<SignatureFacts>) -> PdfFacts {
+        PdfFacts {
             pages: 1,
             signatures,
             text_chars: 500,
@@ -112,7 +109,15 @@ pub mod test_support {
             own_layer: crate::facts::pdf::TextLayer::Readable,
             text_source: crate::facts::pdf::TextSource::TextLayer,
             ocr_problem: None,
-        };
+        }
+    }
+
+    pub fn codes_of(
+        check: fn(&FileContext, &PdfFacts, &mut Vec<Finding>),
+        header: &str,
+        signatures: Vec<SignatureFacts>,
+    ) -> Vec<&'static str> {
+        let pdf = pdf_facts(header, signatures);
         let facts = FileFacts { size: 1, sha256: None, kind: Kind::Pdf, outcome: Outcome::Ok, pdf: Some(pdf.clone()) };
         let ctx = FileContext {
             unit: None,

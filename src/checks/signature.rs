@@ -21,6 +21,12 @@ pub fn modified_after_signing(sig: &SignatureFacts) -> bool {
     sig.modification_level >= ModificationLevel::Annotations
 }
 
+/// The document as a whole was changed after one of its signers signed it (KC103's verdict): its
+/// text is no longer the issued document's. The one definition every rule uses.
+pub fn changed_after_signing(pdf: &PdfFacts) -> bool {
+    signer_signatures(pdf).any(modified_after_signing)
+}
+
 pub fn check(ctx: &FileContext, pdf: &PdfFacts, out: &mut Vec<Finding>) {
     let lang = ctx.lang;
     if signer_signatures(pdf).next().is_none() {
