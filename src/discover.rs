@@ -1,13 +1,22 @@
 //! Discovery: which folders are units (they hold a self-assessment workbook), which are provinces
-//! (folders of units, at any depth), and every file under them. Sorted, deterministic; symlinks
-//! are never followed out of the root, linked folders are not followed at all (no loops), special
-//! files are skipped with a reason. Nothing is written.
+//! (folders of units, at any depth), and every file under them. The tree is listed once, without
+//! recursion (a folder nested thousands deep costs a loop, not a stack), sorted, deterministic;
+//! symlinks are never followed out of the root, linked folders are not followed at all (no loops),
+//! special files are skipped with a reason. Each file's identity (device, inode) is recorded so
+//! that reading it later opens that same file, not what a swapped link points to. Nothing is
+//! written.
 
-use crate::sheet::{read_workbook, Sheet, SheetError};
+use crate::facts::open::{open_listed, FileId};
+use crate::sheet::{read_workbook_bytes, Sheet, SheetError};
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "csv"];
+/// Folders deeper than this below an argument are not entered (a real submission nests a handful).
+pub const MAX_DEPTH: usize = 256;
+/// Larger workbooks are refused: a self-assessment sheet is a few hundred rows.
+const MAX_WORKBOOK_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Debug)]
 pub struct UnitDir {
@@ -22,9 +31,12 @@ pub struct UnitDir {
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub rel: String,
+    /// What to open: the file itself, or for a link inside the root, the file it resolved to.
     pub path: PathBuf,
     /// Why it is not read (a link out of the root, a FIFO…); None for a regular file.
     pub skip: Option<String>,
+    /// The file as listed; reading refuses anything else.
+    pub id: Option<FileId>,
 }
 
 #[derive(Debug, Default)]
@@ -44,13 +56,15 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, String> {
         let meta =
             fs::metadata(path).map_err(|e| format!("không truy cập được '{}': {}", path.display(), io_reason(&e)))?;
         if meta.is_file() {
-            found.loose.push(Entry { rel: path.display().to_string(), path: path.clone(), skip: None });
+            // Named by the user: a link is followed, to the file it names now.
+            let open = fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+            let id = Some(FileId::of(&meta));
+            found.loose.push(Entry { rel: path.display().to_string(), path: open, skip: None, id });
             continue;
         }
         let root = fs::canonicalize(path).map_err(|e| format!("'{}': {}", path.display(), io_reason(&e)))?;
-        let mut walker = Walker { root: root.clone(), shown_root: path.clone(), found: Discovery::default() };
-        walker.visit(&root);
-        let mut part = walker.found;
+        let tree = Tree::list(&root);
+        let mut part = tree.units(&root, path);
         if part.units.is_empty() {
             if !part.outside.is_empty() {
                 part.notes.push(format!(
@@ -77,138 +91,224 @@ pub fn io_reason(error: &std::io::Error) -> String {
     }
 }
 
-struct Walker {
-    root: PathBuf,
-    shown_root: PathBuf,
-    found: Discovery,
+/// A listed file: where it is, what to open, and its identity.
+struct Listed {
+    path: PathBuf,
+    open: PathBuf,
+    id: FileId,
 }
 
-struct Listing {
-    files: Vec<PathBuf>,
-    dirs: Vec<PathBuf>,
+/// One folder of the listed tree.
+struct Folder {
+    path: PathBuf,
+    files: Vec<Listed>,
+    /// Indices of sub-folders in the tree, sorted by name.
+    dirs: Vec<usize>,
     skipped: Vec<(PathBuf, String)>,
 }
 
-impl Walker {
-    fn visit(&mut self, dir: &Path) {
-        let listing = self.list(dir);
-        let candidates: Vec<&PathBuf> = listing.files.iter().filter(|p| is_workbook_name(p)).collect();
-        let mut parsed: Vec<(&PathBuf, Result<Sheet, SheetError>)> =
-            candidates.into_iter().map(|p| (p, read_workbook(p))).collect();
-        if let Some(index) = parsed.iter().position(|(_, r)| r.is_ok()) {
-            let (path, sheet) = parsed.swap_remove(index);
-            let path = path.clone();
-            self.add_unit(dir, Some((path, sheet)));
-            return;
-        }
-        if !parsed.is_empty() {
-            // A workbook we cannot read: this is a unit, unless real units live below it.
-            let mut below =
-                Walker { root: self.root.clone(), shown_root: self.shown_root.clone(), found: Discovery::default() };
-            listing.dirs.iter().for_each(|d| below.visit(d));
-            if !below.found.units.iter().any(|u| matches!(u.workbook, Some((_, Ok(_))))) {
-                let (path, error) = parsed.swap_remove(0);
-                let path = path.clone();
-                self.add_unit(dir, Some((path, error)));
-                return;
+/// Every folder below a root, listed once.
+struct Tree {
+    root: PathBuf,
+    folders: Vec<Folder>,
+}
+
+impl Tree {
+    fn list(root: &Path) -> Tree {
+        let mut tree = Tree { root: root.to_path_buf(), folders: Vec::new() };
+        let mut pending = vec![(root.to_path_buf(), 0usize, None::<usize>)];
+        while let Some((path, depth, parent)) = pending.pop() {
+            let index = tree.folders.len();
+            if let Some(parent) = parent {
+                tree.folders[parent].dirs.push(index);
             }
-            self.absorb(below.found);
-            self.add_outside(&listing.files, &listing.skipped);
-            return;
+            let (folder, subdirs) = tree.list_one(path, depth);
+            tree.folders.push(folder);
+            // Reversed so that the stack pops them in name order.
+            pending.extend(subdirs.into_iter().rev().map(|sub| (sub, depth + 1, Some(index))));
         }
-        self.add_outside(&listing.files, &listing.skipped);
-        for sub in &listing.dirs {
-            self.visit(sub);
-        }
-    }
-
-    fn absorb(&mut self, other: Discovery) {
-        self.found.units.extend(other.units);
-        self.found.outside.extend(other.outside);
-        self.found.notes.extend(other.notes);
-    }
-
-    fn add_outside(&mut self, files: &[PathBuf], skipped: &[(PathBuf, String)]) {
-        for path in files {
-            self.found.outside.push(Entry { rel: self.shown(path), path: path.clone(), skip: None });
-        }
-        for (path, reason) in skipped {
-            self.found.outside.push(Entry { rel: self.shown(path), path: path.clone(), skip: Some(reason.clone()) });
-        }
-    }
-
-    /// The path as the user would write it: the argument joined with the part below it.
-    fn shown(&self, path: &Path) -> String {
-        slash(&self.shown_path(path))
-    }
-
-    fn shown_path(&self, path: &Path) -> PathBuf {
-        match path.strip_prefix(&self.root) {
-            Ok(below) if below.as_os_str().is_empty() => self.shown_root.clone(),
-            Ok(below) => self.shown_root.join(below),
-            Err(_) => path.to_path_buf(),
-        }
-    }
-
-    fn add_unit(&mut self, dir: &Path, workbook: Option<(PathBuf, Result<Sheet, SheetError>)>) {
-        let mut files = Vec::new();
-        self.collect(dir, dir, &mut files);
-        files.sort_by(|a, b| a.rel.cmp(&b.rel));
-        let id = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| slash(dir));
-        let workbook = workbook.map(|(path, sheet)| (rel_to(dir, &path), sheet));
-        let root = self.shown_path(dir);
-        self.found.units.push(UnitDir { id, root, workbook, files });
-    }
-
-    fn collect(&self, unit: &Path, dir: &Path, out: &mut Vec<Entry>) {
-        let listing = self.list(dir);
-        for path in listing.files {
-            out.push(Entry { rel: rel_to(unit, &path), path, skip: None });
-        }
-        for (path, reason) in listing.skipped {
-            out.push(Entry { rel: rel_to(unit, &path), path, skip: Some(reason) });
-        }
-        for sub in listing.dirs {
-            self.collect(unit, &sub, out);
-        }
+        tree
     }
 
     /// One folder's entries, sorted by name; links and special files sorted into `skipped`.
-    fn list(&self, dir: &Path) -> Listing {
-        let mut listing = Listing { files: Vec::new(), dirs: Vec::new(), skipped: Vec::new() };
-        let entries = match fs::read_dir(dir) {
+    fn list_one(&self, dir: PathBuf, depth: usize) -> (Folder, Vec<PathBuf>) {
+        let mut folder = Folder { path: dir, files: Vec::new(), dirs: Vec::new(), skipped: Vec::new() };
+        let mut subdirs = Vec::new();
+        let entries = match fs::read_dir(&folder.path) {
             Ok(entries) => entries,
             Err(error) => {
-                listing.skipped.push((dir.to_path_buf(), format!("không đọc được thư mục: {}", io_reason(&error))));
-                return listing;
+                let reason = format!("không đọc được thư mục: {}", io_reason(&error));
+                folder.skipped.push((folder.path.clone(), reason));
+                return (folder, subdirs);
             }
         };
         let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         paths.sort();
         for path in paths {
             let Ok(meta) = fs::symlink_metadata(&path) else {
-                listing.skipped.push((path, "không đọc được thông tin tệp".into()));
+                folder.skipped.push((path, "không đọc được thông tin tệp".into()));
                 continue;
             };
             let kind = meta.file_type();
             if kind.is_dir() {
-                listing.dirs.push(path);
+                if depth + 1 > MAX_DEPTH {
+                    folder.skipped.push((path, format!("thư mục lồng quá sâu (hơn {MAX_DEPTH} cấp): không đọc")));
+                } else {
+                    subdirs.push(path);
+                }
             } else if kind.is_file() {
-                listing.files.push(path);
+                folder.files.push(Listed { open: path.clone(), id: FileId::of(&meta), path });
             } else if kind.is_symlink() {
                 match fs::canonicalize(&path) {
                     Ok(target) if !target.starts_with(&self.root) => {
-                        listing.skipped.push((path, "liên kết trỏ ra ngoài thư mục được kiểm tra: không theo".into()))
+                        folder.skipped.push((path, "liên kết trỏ ra ngoài thư mục được kiểm tra: không theo".into()))
                     }
-                    Ok(target) if target.is_file() => listing.files.push(path),
-                    Ok(_) => listing.skipped.push((path, "liên kết tới thư mục: không theo (tránh vòng lặp)".into())),
-                    Err(_) => listing.skipped.push((path, "liên kết hỏng".into())),
+                    Ok(target) => match fs::metadata(&target) {
+                        Ok(meta) if meta.is_file() => {
+                            folder.files.push(Listed { path, open: target, id: FileId::of(&meta) })
+                        }
+                        Ok(_) => {
+                            folder.skipped.push((path, "liên kết tới thư mục: không theo (tránh vòng lặp)".into()))
+                        }
+                        Err(_) => folder.skipped.push((path, "liên kết hỏng".into())),
+                    },
+                    Err(_) => folder.skipped.push((path, "liên kết hỏng".into())),
                 }
             } else {
-                listing.skipped.push((path, "tệp đặc biệt (FIFO, socket, thiết bị): không đọc".into()));
+                folder.skipped.push((path, "tệp đặc biệt (FIFO, socket, thiết bị): không đọc".into()));
             }
         }
-        listing
+        (folder, subdirs)
+    }
+
+    /// Units, top down: a folder with a readable workbook is a unit; one with only unreadable
+    /// workbooks is a unit too, unless a readable one lies below it (then it is a province folder
+    /// with a stray file); any other folder's files lie outside units.
+    fn units(&self, root: &Path, shown_root: &Path) -> Discovery {
+        let shown = Shown { root: root.to_path_buf(), shown_root: shown_root.to_path_buf() };
+        let mut found = Discovery::default();
+        let mut workbooks: Vec<Option<Option<Workbook>>> = (0..self.folders.len()).map(|_| None).collect();
+        let mut pending = vec![0usize];
+        while let Some(index) = pending.pop() {
+            let folder = &self.folders[index];
+            let is_unit = match self.workbook_of(index, &mut workbooks) {
+                Some(workbook) if workbook.sheet.is_ok() => true,
+                Some(_) => !self.readable_below(index, &mut workbooks),
+                None => false,
+            };
+            if is_unit {
+                let workbook = workbooks[index].take().flatten();
+                found.units.push(self.unit(index, workbook, &shown));
+                continue;
+            }
+            for file in &folder.files {
+                found.outside.push(Entry {
+                    rel: shown.of(&file.path),
+                    path: file.open.clone(),
+                    skip: None,
+                    id: Some(file.id),
+                });
+            }
+            for (path, reason) in &folder.skipped {
+                found.outside.push(Entry {
+                    rel: shown.of(path),
+                    path: path.clone(),
+                    skip: Some(reason.clone()),
+                    id: None,
+                });
+            }
+            pending.extend(folder.dirs.iter().rev());
+        }
+        found
+    }
+
+    /// The folder's workbook (the first readable candidate, else the first), read once.
+    fn workbook_of<'m>(&self, index: usize, memo: &'m mut [Option<Option<Workbook>>]) -> Option<&'m Workbook> {
+        if memo[index].is_none() {
+            let candidates = self.folders[index].files.iter().filter(|f| is_workbook_name(&f.path));
+            let mut read: Vec<Workbook> =
+                candidates.map(|f| Workbook { path: f.path.clone(), sheet: read_listed_workbook(f) }).collect();
+            let chosen = match read.iter().position(|w| w.sheet.is_ok()) {
+                Some(i) => Some(read.swap_remove(i)),
+                None => (!read.is_empty()).then(|| read.swap_remove(0)),
+            };
+            memo[index] = Some(chosen);
+        }
+        memo[index].as_ref().and_then(Option::as_ref)
+    }
+
+    /// Does a folder below `index` hold a readable workbook? (Iterative: no recursion.)
+    fn readable_below(&self, index: usize, memo: &mut [Option<Option<Workbook>>]) -> bool {
+        let mut pending: Vec<usize> = self.folders[index].dirs.clone();
+        while let Some(below) = pending.pop() {
+            if self.workbook_of(below, memo).is_some_and(|w| w.sheet.is_ok()) {
+                return true;
+            }
+            pending.extend(&self.folders[below].dirs);
+        }
+        false
+    }
+
+    fn unit(&self, index: usize, workbook: Option<Workbook>, shown: &Shown) -> UnitDir {
+        let dir = &self.folders[index].path;
+        let mut files = Vec::new();
+        let mut pending = vec![index];
+        while let Some(below) = pending.pop() {
+            let folder = &self.folders[below];
+            for file in &folder.files {
+                files.push(Entry {
+                    rel: rel_to(dir, &file.path),
+                    path: file.open.clone(),
+                    skip: None,
+                    id: Some(file.id),
+                });
+            }
+            for (path, reason) in &folder.skipped {
+                files.push(Entry { rel: rel_to(dir, path), path: path.clone(), skip: Some(reason.clone()), id: None });
+            }
+            pending.extend(&folder.dirs);
+        }
+        files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        let id = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| slash(dir));
+        let workbook = workbook.map(|w| (rel_to(dir, &w.path), w.sheet));
+        UnitDir { id, root: shown.path(dir), workbook, files }
+    }
+}
+
+struct Workbook {
+    path: PathBuf,
+    sheet: Result<Sheet, SheetError>,
+}
+
+/// Reads a listed workbook from the file that was listed (never through a swapped link).
+fn read_listed_workbook(file: &Listed) -> Result<Sheet, SheetError> {
+    let handle = open_listed(&file.open, Some(file.id)).map_err(|e| SheetError::Corrupt(e.to_string()))?;
+    let mut bytes = Vec::new();
+    handle.take(MAX_WORKBOOK_BYTES + 1).read_to_end(&mut bytes).map_err(|e| SheetError::Corrupt(e.to_string()))?;
+    if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
+        return Err(SheetError::OverBudget(format!("file size: > {MAX_WORKBOOK_BYTES} bytes")));
+    }
+    let is_csv = file.path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    read_workbook_bytes(&bytes, is_csv)
+}
+
+/// Paths as the user would write them: the argument joined with the part below it.
+struct Shown {
+    root: PathBuf,
+    shown_root: PathBuf,
+}
+
+impl Shown {
+    fn of(&self, path: &Path) -> String {
+        slash(&self.path(path))
+    }
+
+    fn path(&self, path: &Path) -> PathBuf {
+        match path.strip_prefix(&self.root) {
+            Ok(below) if below.as_os_str().is_empty() => self.shown_root.clone(),
+            Ok(below) => self.shown_root.join(below),
+            Err(_) => path.to_path_buf(),
+        }
     }
 }
 
@@ -226,8 +326,25 @@ fn rel_to(base: &Path, path: &Path) -> String {
     slash(path.strip_prefix(base).unwrap_or(path))
 }
 
+/// A path with `/` between its parts whatever the platform. Only the platform's separators split
+/// it: on Unix a `\` is part of a file's name and stays.
 pub fn slash(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
+    let mut out = String::new();
+    for component in path.components() {
+        use std::path::Component;
+        let part = component.as_os_str().to_string_lossy();
+        match component {
+            Component::RootDir => out.push('/'),
+            Component::Prefix(_) => out.push_str(&part),
+            _ => {
+                if !out.is_empty() && !out.ends_with('/') {
+                    out.push('/');
+                }
+                out.push_str(&part);
+            }
+        }
+    }
+    out
 }
 
 /// Two unit folders with the same name (in two districts) are told apart by their path.
@@ -240,5 +357,21 @@ fn disambiguate_ids(units: &mut [UnitDir]) {
         if counts[&unit.id] > 1 {
             unit.id = slash(&unit.root);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slash_joins_parts_and_keeps_a_backslash_inside_a_unix_name() {
+        assert_eq!(slash(Path::new("don-vi/1.1/kh.pdf")), "don-vi/1.1/kh.pdf");
+        assert_eq!(slash(Path::new("/tmp/x/")), "/tmp/x");
+        assert_eq!(slash(Path::new("./a/b")), "./a/b");
+        #[cfg(unix)]
+        assert_eq!(slash(Path::new("don-vi/a\\b.pdf")), "don-vi/a\\b.pdf");
+        #[cfg(windows)]
+        assert_eq!(slash(Path::new("don-vi\\a\\b.pdf")), "don-vi/a/b.pdf");
     }
 }

@@ -180,7 +180,7 @@ mod tests {
     use crate::facts::sniff::Kind;
 
     fn record(path: &str) -> FileRecord {
-        let entry = crate::discover::Entry { rel: path.into(), path: path.into(), skip: None };
+        let entry = crate::discover::Entry { rel: path.into(), path: path.into(), skip: None, id: None };
         let facts = FileFacts { size: 1, sha256: Some("ab".into()), kind: Kind::Pdf, outcome: Outcome::Ok, pdf: None };
         records::file_record(Some("xa-a"), &entry, Some(&facts), vec!["1.1".into()], true, Lang::Vi)
     }

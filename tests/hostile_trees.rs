@@ -106,3 +106,75 @@ fn a_folder_of_100_000_tiny_files_is_checked_whole() {
     assert!(matches!(code, Some(0 | 1)), "exit {code:?}");
     assert_eq!(report["files"].as_array().unwrap().len(), 100_000);
 }
+
+/// On Unix a `\` is a character of a file's name, not a separator: the file is listed under its
+/// own name (and is not mistaken for `a/b.pdf`).
+#[test]
+fn a_name_with_a_backslash_is_listed_as_it_is() {
+    let root = tempfile::tempdir().unwrap();
+    let unit = root.path().join("don-vi");
+    fs::create_dir_all(unit.join("a")).unwrap();
+    fs::write(unit.join("tu-cham.csv"), format!("{HEADER}1.1,Kế hoạch,1,1,Tại Mục I,a\\b.pdf\n")).unwrap();
+    fs::write(unit.join("a\\b.pdf"), b"%PDF-1.4\n%%EOF\n").unwrap();
+    fs::write(unit.join("a/b.pdf"), b"%PDF-1.4\n%%EOF\n").unwrap();
+    let (report, _) = check(root.path());
+    let paths: Vec<&str> = report["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["a/b.pdf", "a\\b.pdf", "tu-cham.csv"]);
+}
+
+/// 1,500 nested folders, each with a workbook that cannot be read: one pass over the tree (not one
+/// per level), no recursion to overflow; folders past the depth bound are listed as skipped.
+#[test]
+fn folders_nested_1500_deep_each_with_an_unreadable_workbook() {
+    #[path = "common/measured.rs"]
+    mod measured;
+    let root = tempfile::tempdir().unwrap();
+    let mut dir = root.path().join("d");
+    for level in 0..1500 {
+        fs::create_dir(&dir).unwrap();
+        fs::write(dir.join("tu-cham.xlsx"), format!("không phải bảng tính {level}")).unwrap();
+        dir = dir.join("d");
+    }
+    let path = root.path().to_str().unwrap();
+    let run = measured::run_kiemchung(
+        &["check", path, "--no-cache", "--no-ocr", "--format", "json"],
+        std::time::Duration::from_secs(120),
+    );
+    assert!(matches!(run.code, Some(0 | 1)), "exit {:?}: {}", run.code, run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["units"].as_array().unwrap().len(), 1, "the top folder is the unit");
+    let files = report["files"].as_array().unwrap();
+    let deepest_read = kiemchung::discover::MAX_DEPTH;
+    assert_eq!(files.iter().filter(|f| f["path"].as_str().unwrap().ends_with("tu-cham.xlsx")).count(), deepest_read);
+    let skipped: Vec<&Value> = files.iter().filter(|f| f["status"] == "skipped").collect();
+    assert_eq!(skipped.len(), 1, "the folder past the bound, once");
+    assert!(skipped[0]["problem"].as_str().unwrap().contains("lồng quá sâu"), "{:?}", skipped[0]);
+}
+
+/// A folder swapped for a link to somewhere else between discovery and reading: the file read
+/// is never the outside one.
+#[test]
+fn a_folder_swapped_for_a_link_after_discovery_is_not_followed() {
+    let root = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let unit = root.path().join("don-vi");
+    fs::create_dir_all(unit.join("minh-chung")).unwrap();
+    fs::write(unit.join("tu-cham.csv"), format!("{HEADER}1.1,Kế hoạch,1,1,Tại Mục I,kh.pdf\n")).unwrap();
+    fs::write(unit.join("minh-chung/kh.pdf"), b"%PDF-1.4\n%%EOF\n").unwrap();
+    fs::write(outside.path().join("kh.pdf"), b"%PDF-1.4\n% outside secret\n%%EOF\n").unwrap();
+
+    let found = kiemchung::discover::discover(&[root.path().to_path_buf()]).unwrap();
+    let entry = found.units[0].files.iter().find(|e| e.rel.ends_with("kh.pdf")).unwrap().clone();
+    fs::rename(unit.join("minh-chung"), unit.join("cu")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), unit.join("minh-chung")).unwrap();
+
+    let trust = kiemchung::facts::signature::TrustStore::builtin();
+    let budget = kiemchung::facts::Budget::default();
+    let facts = kiemchung::facts::extract_listed(&entry.path, entry.id, &budget, &trust, None);
+    assert!(
+        matches!(facts.outcome, kiemchung::facts::Outcome::Unreadable(kiemchung::facts::Problem::Io(ref why)) if why.contains("thay thế")),
+        "{:?}",
+        facts.outcome
+    );
+    assert_eq!(facts.size, 0, "nothing of the outside file was read");
+}

@@ -5,6 +5,7 @@ pub mod cmap;
 pub mod content;
 pub mod fallback;
 pub mod glyphs;
+pub mod open;
 pub mod pdf;
 pub mod signature;
 pub mod sniff;
@@ -129,9 +130,25 @@ pub fn extract_cached(
     trust: &signature::TrustStore,
     cache: Option<&crate::cache::FactsCache>,
 ) -> FileFacts {
+    extract_listed(path, None, budget, trust, cache)
+}
+
+/// [`extract_cached`] of a file discovery listed: opened without following a link, and only if it
+/// is still the file listed (`id`), so a link or folder swapped since is never read.
+pub fn extract_listed(
+    path: &Path,
+    id: Option<open::FileId>,
+    budget: &Budget,
+    trust: &signature::TrustStore,
+    cache: Option<&crate::cache::FactsCache>,
+) -> FileFacts {
     let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     let started = Instant::now();
-    let bytes = match read_bounded(path, budget.max_file_bytes) {
+    let opened = match id {
+        Some(id) => open::open_listed(path, Some(id)),
+        None => std::fs::File::open(path),
+    };
+    let bytes = match opened.map_err(|e| e.to_string()).and_then(|file| read_bounded(file, budget.max_file_bytes)) {
         Ok(Loaded::Whole(bytes)) => bytes,
         Ok(Loaded::TooLarge(size)) => {
             return FileFacts {
@@ -221,8 +238,7 @@ enum Loaded {
     TooLarge(u64),
 }
 
-fn read_bounded(path: &Path, max: u64) -> Result<Loaded, String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+fn read_bounded(file: std::fs::File, max: u64) -> Result<Loaded, String> {
     let size = file.metadata().map_err(|e| e.to_string())?.len();
     if size > max {
         return Ok(Loaded::TooLarge(size));

@@ -2,6 +2,8 @@
 //! resident memory (wait4's rusage, the child's own high-water mark) and its wall time. A watchdog
 //! kills a child that runs past the limit, so a hang fails the test instead of stalling the suite.
 
+#![allow(dead_code)] // each test reads the measurements it needs
+
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

@@ -1,0 +1,76 @@
+//! Opening a file that discovery listed: never through a link swapped in since (`O_NOFOLLOW` on
+//! the last component), and only if it is still the file that was listed (same device and inode),
+//! so a folder or link re-pointed outside the root between listing and reading is refused.
+
+use std::fs::{File, Metadata};
+use std::io;
+use std::path::Path;
+
+/// A file's identity on its filesystem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileId {
+    device: u64,
+    inode: u64,
+}
+
+impl FileId {
+    #[cfg(unix)]
+    pub fn of(meta: &Metadata) -> FileId {
+        use std::os::unix::fs::MetadataExt;
+        FileId { device: meta.dev(), inode: meta.ino() }
+    }
+
+    /// Windows exposes no stable file index in std: identity is not checked there.
+    #[cfg(not(unix))]
+    pub fn of(_meta: &Metadata) -> FileId {
+        FileId { device: 0, inode: 0 }
+    }
+}
+
+/// Opens `path` for reading without following a link at its end; with `expected`, refuses a file
+/// that is not the one listed.
+pub fn open_listed(path: &Path, expected: Option<FileId>) -> io::Result<File> {
+    let file = open_no_follow(path)?;
+    if let Some(expected) = expected {
+        let found = FileId::of(&file.metadata()?);
+        if cfg!(unix) && found != expected {
+            return Err(io::Error::other(
+                "tệp đã bị thay thế sau khi liệt kê (liên kết hoặc thư mục bị đổi): không đọc",
+            ));
+        }
+    }
+    Ok(file)
+}
+
+#[cfg(unix)]
+fn open_no_follow(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // O_NONBLOCK: a FIFO swapped in for a file must not block the open.
+    std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(path)
+}
+
+#[cfg(not(unix))]
+fn open_no_follow(path: &Path) -> io::Result<File> {
+    File::open(path)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_or_a_swapped_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("a.pdf");
+        std::fs::write(&real, b"%PDF").unwrap();
+        let id = FileId::of(&std::fs::metadata(&real).unwrap());
+        assert!(open_listed(&real, Some(id)).is_ok());
+        let link = dir.path().join("l.pdf");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        assert!(open_listed(&link, None).is_err(), "a link at the end is not followed");
+        let other = dir.path().join("b.pdf");
+        std::fs::write(&other, b"%PDF").unwrap();
+        std::fs::rename(&other, &real).unwrap();
+        assert!(open_listed(&real, Some(id)).is_err(), "another file under the listed name");
+    }
+}
