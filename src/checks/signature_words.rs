@@ -55,6 +55,10 @@ pub fn problem(problem: &SignatureProblem, lang: Lang) -> String {
             format!("chứng thư số đã bị thu hồi từ {} (theo {source} kèm trong tệp)", vn_time(*at)),
             format!("the certificate was revoked on {} (per the embedded {source})", vn_time(*at)),
         ),
+        P::OverBudget(which) => (
+            format!("không xác minh được: vượt giới hạn xử lý ({which})"),
+            format!("cannot be verified: a processing budget was hit ({which})"),
+        ),
         P::SeveralSignerInfos(n) => (
             format!("có {n} người ký trong một chữ ký; chỉ kiểm tra người đầu"),
             format!("{n} signer infos in one signature; only the first was checked"),
@@ -80,6 +84,18 @@ fn trust(problem: &TrustProblem) -> (String, String) {
         TrustProblem::NotCa { subject } => (
             format!("\"{subject}\" không được phép phát hành chứng thư (không phải CA)"),
             format!("\"{subject}\" may not issue certificates (not a CA)"),
+        ),
+        TrustProblem::UnknownCriticalExtension { subject, oid } => (
+            format!("chứng thư \"{subject}\" có phần mở rộng bắt buộc (critical) không xử lý được: {oid}"),
+            format!("certificate \"{subject}\" has a critical extension that is not processed: {oid}"),
+        ),
+        TrustProblem::NameConstraints { subject, name, ca } => (
+            format!("tên \"{name}\" của \"{subject}\" nằm ngoài phạm vi tên CA \"{ca}\" được phép cấp"),
+            format!("the name \"{name}\" of \"{subject}\" is outside the names CA \"{ca}\" may certify"),
+        ),
+        TrustProblem::SearchBudget { signature_checks } => (
+            format!("dừng dựng chuỗi chứng thư ở giới hạn {signature_checks} lần kiểm tra chữ ký chứng thư"),
+            format!("the path search stopped at its budget of {signature_checks} certificate signature checks"),
         ),
     }
 }

@@ -35,6 +35,16 @@ pub struct Budget {
     pub text: TextScope,
     /// OCR for scans and unreadable layers (`None`: off or not installed).
     pub ocr: Option<std::sync::Arc<crate::ocr::Ocr>>,
+    /// Signature dictionaries verified per PDF.
+    pub max_signatures: usize,
+    /// Certificates in one CMS (signature or timestamp token) that a path is built over.
+    pub max_certificates: usize,
+    /// CRL and OCSP bytes per PDF: the DSS and every signature's own, together.
+    pub max_revocation_bytes: usize,
+    /// Bytes hashed over `/ByteRange` per PDF, every signature together.
+    pub max_hashed_bytes: u64,
+    /// Later revisions compared per PDF (each is a whole PDF to load).
+    pub max_revisions: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +66,11 @@ impl Default for Budget {
             deadline: Duration::from_secs(30),
             text: TextScope::All,
             ocr: None,
+            max_signatures: 50,
+            max_certificates: 500,
+            max_revocation_bytes: 16 * 1024 * 1024,
+            max_hashed_bytes: 2 * 1024 * 1024 * 1024,
+            max_revisions: 64,
         }
     }
 }
@@ -223,6 +238,10 @@ fn facts_from_hashed_bytes(
                 // What could be read is kept; the file is still unreadable as evidence.
                 if let Some(detail) = pdf::truncation(bytes) {
                     facts.outcome = Outcome::Unreadable(Problem::Truncated { size: bytes.len(), detail });
+                }
+                // A signature a budget stopped is neither valid nor broken: the file needs a human.
+                if let (Outcome::Ok, Some(which)) = (&facts.outcome, signature::budget_hit(&pdf.signatures)) {
+                    facts.outcome = Outcome::OverBudget(which.to_string());
                 }
                 facts.pdf = Some(pdf);
             }

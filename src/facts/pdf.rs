@@ -184,7 +184,7 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
     let (header_page, header_text) = analysis.header_source.unwrap_or((1, String::new()));
     Ok(PdfFacts {
         pages: pages.len() as u32,
-        signatures: signature::extract(&doc, bytes, trust, budget.max_stream_bytes),
+        signatures: signature::extract(&doc, bytes, trust, budget),
         text_chars: analysis.text_chars,
         header_page,
         header: parse_header(&header_text),

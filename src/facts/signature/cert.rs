@@ -2,6 +2,7 @@
 //! raw names for matching, validity, key, and the TBS bytes with the issuer's signature so the
 //! same RustCrypto verifier checks chains and CMS.
 
+use super::constraints::Extensions;
 use super::crypto::{self, Algorithm, PublicKey};
 use super::der;
 use jiff::Timestamp;
@@ -29,6 +30,8 @@ pub struct Certificate {
     pub may_sign_ocsp_responses: bool,
     pub subject_key_id: Option<Vec<u8>>,
     pub authority_key_id: Option<Vec<u8>>,
+    /// Unknown critical extensions, name constraints and the names they bind (RFC 5280).
+    pub extensions: Extensions,
 }
 
 impl Certificate {
@@ -79,6 +82,7 @@ impl Certificate {
             may_sign_ocsp_responses: matches!(cert.extended_key_usage(), Ok(Some(usage)) if usage.value.ocsp_signing),
             subject_key_id,
             authority_key_id,
+            extensions: Extensions::of(&cert),
             tbs: tbs.raw.to_vec(),
             signature_algorithm,
             signature,

@@ -6,17 +6,21 @@
 
 pub mod cert;
 pub mod cms;
+pub mod constraints;
 pub mod crypto;
 pub mod der;
 pub mod diff;
+mod meter;
 pub mod revision;
 pub mod revocation;
 pub mod trust;
 mod verify;
 
+use super::Budget;
 use diff::{Change, ModificationLevel};
 use jiff::Timestamp;
 use lopdf::{Document, Object, ObjectId};
+use meter::Meter;
 use revision::Coverage;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -72,6 +76,9 @@ pub enum SignatureProblem {
     RevisionUnreadable(String),
     /// More than one signer info: only the first was checked.
     SeveralSignerInfos(usize),
+    /// Verification stopped at a per-file budget (named, with the numbers): the signature is
+    /// neither valid nor broken, it could not be verified.
+    OverBudget(String),
     /// Embedded revocation data (CRL or OCSP, signed by the issuer) revokes the signer's certificate
     /// at or before the signing time.
     Revoked {
@@ -156,6 +163,14 @@ impl SignatureFacts {
         }
     }
 
+    /// The budget that stopped this signature's verification, if one did.
+    pub fn budget_hit(&self) -> Option<&str> {
+        self.problems.iter().find_map(|p| match p {
+            SignatureProblem::OverBudget(which) => Some(which.as_str()),
+            _ => None,
+        })
+    }
+
     /// The signer's certificate was valid at the signing time, allowing for the tools that write
     /// Vietnam local time (UTC+7) as if it were UTC (domain notes): the time may be 7 hours late.
     pub fn certificate_valid_at_signing(&self) -> Option<bool> {
@@ -170,13 +185,24 @@ impl SignatureFacts {
     }
 }
 
-/// Every signature dictionary of the document, in signing order (by where its range ends).
-pub fn extract(doc: &Document, bytes: &[u8], trust: &TrustStore, max_stream_bytes: usize) -> Vec<SignatureFacts> {
+/// Every signature dictionary of the document, in signing order (by where its range ends). Each
+/// per-file budget (`budget.max_signatures` …) stops the verification of the signature that hits
+/// it, which then says so ([`SignatureProblem::OverBudget`]) instead of a verdict.
+pub fn extract(doc: &Document, bytes: &[u8], trust: &TrustStore, budget: &Budget) -> Vec<SignatureFacts> {
     let revisions = revision::revisions(bytes);
-    let mut prefixes = Prefixes { bytes, doc, revisions: &revisions, loaded: HashMap::new(), max_stream_bytes };
-    let dss_revocation = revocation::from_dss(doc, max_stream_bytes);
+    let mut prefixes = Prefixes {
+        bytes,
+        doc,
+        revisions: &revisions,
+        loaded: HashMap::new(),
+        compared: HashMap::new(),
+        max_stream_bytes: budget.max_stream_bytes,
+    };
+    let meter = Meter::new(budget);
+    let dss_revocation = revocation::from_dss(doc, budget.max_stream_bytes, &meter);
+    let dictionaries = signature_dictionaries(doc);
     let mut found = Vec::new();
-    for (id, field, kind) in signature_dictionaries(doc) {
+    for (position, (id, field, kind)) in dictionaries.iter().cloned().enumerate() {
         let Ok(dict) = doc.get_dictionary(id) else { continue };
         let name =
             |key: &[u8]| dict.get(key).and_then(Object::as_name).ok().map(|n| String::from_utf8_lossy(n).into_owned());
@@ -188,6 +214,12 @@ pub fn extract(doc: &Document, bytes: &[u8], trust: &TrustStore, max_stream_byte
             }
             Err(_) => Vec::new(),
         };
+        if position >= budget.max_signatures {
+            let which = format!("signatures: {} > {}", dictionaries.len(), budget.max_signatures);
+            facts.problems.push(SignatureProblem::OverBudget(which));
+            found.push((range_end(&byte_range), facts));
+            continue;
+        }
         let contents = dict.get(b"Contents").and_then(Object::as_str).unwrap_or(&[]);
         let (coverage, signed_revision) = revision::coverage(bytes, &byte_range, contents.len(), &revisions);
         facts.coverage = coverage;
@@ -198,26 +230,34 @@ pub fn extract(doc: &Document, bytes: &[u8], trust: &TrustStore, max_stream_byte
             facts.coverage = Coverage::ContiguousBlockFromStart;
         }
         let claimed_time = dict.get(b"M").ok().and_then(pdf_date);
-        match revision::signed_slices(bytes, &byte_range) {
-            Ok((slices, short)) => {
+        match (revision::signed_slices(bytes, &byte_range), &dss_revocation) {
+            (_, Err(which)) => facts.problems.push(SignatureProblem::OverBudget(which.clone())),
+            (Ok((slices, short)), Ok(dss)) => {
                 if let Some(why) = short {
                     facts.problems.push(SignatureProblem::ByteRange(why));
                 }
-                let context = verify::Context { trust, claimed_time, revocation: &dss_revocation };
+                let context = verify::Context { trust, claimed_time, revocation: dss, meter: &meter };
                 verify::signature(&mut facts, &slices, contents, &context)
             }
-            Err(why) => facts.problems.push(SignatureProblem::ByteRange(why)),
+            (Err(why), _) => facts.problems.push(SignatureProblem::ByteRange(why)),
         }
         if facts.signing_time.is_none() {
             facts.signing_time = claimed_time;
             facts.signing_time_source = claimed_time.map(|_| TimeSource::M);
         }
-        modifications(&mut facts, signed_revision, &mut prefixes);
+        if facts.budget_hit().is_none() {
+            modifications(&mut facts, signed_revision, &mut prefixes, &meter);
+        }
         let end = range_end(&byte_range);
         found.push((end, facts));
     }
     found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.field.cmp(&b.1.field)));
     found.into_iter().map(|(_, facts)| facts).collect()
+}
+
+/// The first budget that stopped a signature's verification, if any.
+pub fn budget_hit(signatures: &[SignatureFacts]) -> Option<&str> {
+    signatures.iter().find_map(SignatureFacts::budget_hit)
 }
 
 /// One signature's CMS judged against the bytes it claims to sign, without a PDF around it: what
@@ -230,7 +270,9 @@ pub fn check_contents(
     trust: &TrustStore,
 ) -> SignatureFacts {
     let mut facts = SignatureFacts::new(None, SignatureKind::Signature, subfilter.map(str::to_string));
-    let context = verify::Context { trust, claimed_time: None, revocation: &revocation::RevocationData::default() };
+    let meter = Meter::new(&Budget::default());
+    let revocation = revocation::RevocationData::default();
+    let context = verify::Context { trust, claimed_time: None, revocation: &revocation, meter: &meter };
     verify::signature(&mut facts, signed, contents, &context);
     facts
 }
@@ -240,8 +282,9 @@ fn range_end(byte_range: &[i64]) -> i64 {
     byte_range.chunks(2).map(|p| p.iter().fold(0i64, |a, &b| a.saturating_add(b))).max().unwrap_or(0)
 }
 
-/// Later revisions compared at most; a file with more is judged OTHER (no real document has them).
-const MAX_LATER_REVISIONS: usize = 64;
+/// Changes kept per revision for display; the level is judged over all of them (the list is
+/// sorted most severe first). Bounds memory when many signatures share many large revisions.
+const MAX_CHANGES_KEPT: usize = 100;
 
 /// Is the signature dictionary, as the file now reads it, written after the bytes it signs?
 fn defined_after(doc: &Document, id: ObjectId, byte_range: &[i64]) -> bool {
@@ -259,35 +302,25 @@ fn defined_after(doc: &Document, id: ObjectId, byte_range: &[i64]) -> bool {
 
 /// Coverage decides: the whole file → NONE; a whole revision → what the later revisions changed;
 /// anything less → OTHER (pyHanko does the same: the uncovered bytes are unexplained).
-fn modifications(facts: &mut SignatureFacts, signed_revision: Option<usize>, prefixes: &mut Prefixes) {
+fn modifications(facts: &mut SignatureFacts, signed_revision: Option<usize>, prefixes: &mut Prefixes, meter: &Meter) {
     match (facts.coverage, signed_revision) {
         (Coverage::EntireFile, _) => facts.modification_level = ModificationLevel::None,
         (Coverage::EntireRevision, Some(index)) => {
             facts.modification_level = ModificationLevel::None;
-            if prefixes.revisions.len() - index - 1 > MAX_LATER_REVISIONS {
-                facts.problems.push(SignatureProblem::RevisionUnreadable(format!(
-                    "{} later revisions (more than {MAX_LATER_REVISIONS})",
-                    prefixes.revisions.len() - index - 1
-                )));
-                facts.modification_level = ModificationLevel::Other;
-                return;
-            }
             for later in index + 1..prefixes.revisions.len() {
-                prefixes.load(later - 1);
-                prefixes.load(later);
-                let changes = match (prefixes.get(later - 1), prefixes.get(later)) {
-                    (Ok(old), Ok(new)) => {
-                        let revision = prefixes.revisions[later];
-                        diff::compare(old, new, (revision.eof, revision.end))
-                    }
-                    (Err(why), _) | (_, Err(why)) => {
+                let changes = match prefixes.changes(later, meter) {
+                    Ok(Ok(changes)) => changes,
+                    Ok(Err(why)) => {
                         facts.problems.push(SignatureProblem::RevisionUnreadable(why));
                         facts.modification_level = ModificationLevel::Other;
                         return;
                     }
+                    Err(which) => {
+                        // Not compared: no verdict on what the later revisions changed.
+                        facts.problems.push(SignatureProblem::OverBudget(which));
+                        return;
+                    }
                 };
-                // Keep at most the two revisions being compared in memory.
-                prefixes.loaded.retain(|&i, _| i + 1 >= later);
                 let level = diff::level(&changes);
                 facts.modification_level = facts.modification_level.max(level);
                 facts.later_revisions.push(RevisionChanges { revision: later + 1, level, changes });
@@ -300,16 +333,42 @@ fn modifications(facts: &mut SignatureFacts, signed_revision: Option<usize>, pre
     }
 }
 
-/// Each revision's prefix loaded once, shared by all signatures of the file.
+/// Each revision's prefix loaded once, and each pair of consecutive revisions compared once, for
+/// all signatures of the file (the comparison does not depend on the signature).
 struct Prefixes<'a> {
     bytes: &'a [u8],
     doc: &'a Document,
     revisions: &'a [revision::Revision],
     loaded: HashMap<usize, Result<Document, String>>,
+    /// What revision `i` changed from revision `i - 1`, or why it could not be read.
+    compared: HashMap<usize, Result<Vec<Change>, String>>,
     max_stream_bytes: usize,
 }
 
 impl Prefixes<'_> {
+    /// What revision `later` changed, compared once per file; `Err` names the budget that stopped it.
+    fn changes(&mut self, later: usize, meter: &Meter) -> Result<Result<Vec<Change>, String>, String> {
+        if let Some(known) = self.compared.get(&later) {
+            return Ok(known.clone());
+        }
+        meter.revision()?;
+        self.load(later - 1);
+        self.load(later);
+        let changes = match (self.get(later - 1), self.get(later)) {
+            (Ok(old), Ok(new)) => {
+                let revision = self.revisions[later];
+                let mut changes = diff::compare(old, new, (revision.eof, revision.end));
+                changes.truncate(MAX_CHANGES_KEPT);
+                Ok(changes)
+            }
+            (Err(why), _) | (_, Err(why)) => Err(why),
+        };
+        // Keep at most the newer of the two revisions in memory: the next pair starts with it.
+        self.loaded.retain(|&i, _| i == later);
+        self.compared.insert(later, changes.clone());
+        Ok(changes)
+    }
+
     /// The last revision is the document already loaded (anything after it is not a revision).
     fn is_last(&self, index: usize) -> bool {
         index + 1 == self.revisions.len()

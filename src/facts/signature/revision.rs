@@ -79,11 +79,20 @@ pub fn signed_slices<'a>(bytes: &'a [u8], byte_range: &[i64]) -> Result<(Vec<&'a
     }
     let mut slices = Vec::with_capacity(byte_range.len() / 2);
     let mut short = None;
-    for pair in byte_range.chunks(2) {
+    let mut previous_end = 0i64;
+    for (index, pair) in byte_range.chunks(2).enumerate() {
         let (start, length) = (pair[0], pair[1]);
         if start < 0 || length < 0 {
             return Err("/ByteRange has a negative number".into());
         }
+        // ISO 32000: the ranges are in ascending order and do not overlap; otherwise the same bytes
+        // could be hashed again and again.
+        if index > 0 && start < previous_end {
+            return Err(format!(
+                "/ByteRange ranges overlap or are out of order (a range starts at {start}, before {previous_end})"
+            ));
+        }
+        previous_end = start.saturating_add(length);
         let end = (start as u128) + (length as u128);
         if end > bytes.len() as u128 {
             short = Some(format!("/ByteRange runs to byte {end}, past the end of the file ({} bytes)", bytes.len()));

@@ -6,10 +6,14 @@ use super::cert::Certificate;
 use super::cms::{self, SignedData};
 use super::crypto::{self, Algorithm, DigestAlgorithm};
 use super::der::{self, Tlv};
+use super::meter::Meter;
 use jiff::Timestamp;
 use lopdf::{Document, Object};
 use x509_parser::prelude::FromDer;
 use x509_parser::revocation_list::CertificateRevocationList;
+
+/// Responder certificates read from one OCSP response (a real one carries one).
+const MAX_RESPONDERS: usize = 4;
 
 /// Revocation data found for one signature (raw encodings).
 #[derive(Debug, Clone, Default)]
@@ -22,6 +26,11 @@ impl RevocationData {
     pub fn is_empty(&self) -> bool {
         self.crls.is_empty() && self.ocsp_responses.is_empty()
     }
+
+    /// Bytes held, CRLs and OCSP responses together.
+    pub fn bytes(&self) -> usize {
+        self.crls.iter().chain(&self.ocsp_responses).map(Vec::len).sum()
+    }
 }
 
 /// What the embedded data says about a certificate.
@@ -32,29 +41,41 @@ pub struct Revoked {
     pub source: &'static str,
 }
 
-/// The document's DSS `/CRLs` and `/OCSPs` streams.
-pub fn from_dss(doc: &Document, max_stream_bytes: usize) -> RevocationData {
+/// The document's DSS `/CRLs` and `/OCSPs` streams, decompressed within what is left of the
+/// file's revocation budget; `Err` names that budget when the DSS holds more.
+pub(super) fn from_dss(doc: &Document, max_stream_bytes: usize, meter: &Meter) -> Result<RevocationData, String> {
     let mut data = RevocationData::default();
-    let Some(dss) = super::catalog_dictionary(doc, b"DSS") else { return data };
-    let streams = |key: &[u8]| -> Vec<Vec<u8>> {
+    let Some(dss) = super::catalog_dictionary(doc, b"DSS") else { return Ok(data) };
+    let streams = |key: &[u8]| -> Result<Vec<Vec<u8>>, String> {
         let Ok(items) = dss.get(key).and_then(|v| match v {
             Object::Reference(id) => doc.get_object(*id).and_then(Object::as_array),
             other => other.as_array(),
         }) else {
-            return Vec::new();
+            return Ok(Vec::new());
         };
-        items
-            .iter()
-            .filter_map(|item| item.as_reference().ok())
-            .filter_map(|id| doc.get_object(id).ok()?.as_stream().ok())
-            .filter_map(|s| {
-                s.decompressed_content_with_limit(max_stream_bytes).ok().or_else(|| Some(s.content.clone()))
-            })
-            .collect()
+        let mut found = Vec::new();
+        for stream in items.iter().filter_map(|item| doc.get_object(item.as_reference().ok()?).ok()?.as_stream().ok()) {
+            // One byte over what is left tells "over budget" from "fits exactly".
+            let limit = max_stream_bytes.min(meter.revocation_left().saturating_add(1));
+            let bytes = match stream.decompressed_content_with_limit(limit) {
+                Ok(bytes) => bytes,
+                Err(_) if stream.dict.get(b"Filter").is_err() => stream.content.clone(),
+                // Over the limit, or not decompressible: what the DSS claims cannot be read in full.
+                Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }))
+                    if limit < max_stream_bytes =>
+                {
+                    return Err(format!("revocation bytes: > {}", meter.max_revocation_bytes));
+                }
+                Err(_) => continue,
+            };
+            meter.revocation(bytes.len())?;
+            found.push(bytes);
+        }
+        Ok(found)
     };
-    data.crls = streams(b"CRLs");
-    data.ocsp_responses = streams(b"OCSPs");
-    data
+    data.crls = streams(b"CRLs")?;
+    data.ocsp_responses = streams(b"OCSPs")?;
+    Ok(data)
 }
 
 /// Adds what the CMS itself carries.
@@ -128,7 +149,7 @@ fn basic_revocation(cert: &Certificate, issuer: &Certificate, bytes: &[u8]) -> O
     let responders: Vec<Certificate> = parts
         .get(3)
         .and_then(|certs| certs.children().next()?.ok())
-        .map(|list| list.children().flatten().filter_map(|c| Certificate::parse(c.raw)).collect())
+        .map(|list| list.children().flatten().take(MAX_RESPONDERS).filter_map(|c| Certificate::parse(c.raw)).collect())
         .unwrap_or_default();
     let trusted_signature = signed_by(tbs, algorithm, signature, issuer)
         || responders.iter().any(|responder| {

@@ -75,6 +75,22 @@ pub enum TrustProblem {
     NotCa {
         subject: String,
     },
+    /// A certificate on the path carries a critical extension this verifier does not process
+    /// (RFC 5280 §4.2: the path must then fail).
+    UnknownCriticalExtension {
+        subject: String,
+        oid: String,
+    },
+    /// A name of `subject` lies outside what the CA `ca` may certify (its name constraints).
+    NameConstraints {
+        subject: String,
+        name: String,
+        ca: String,
+    },
+    /// The path search stopped at its budget of certificate signatures checked.
+    SearchBudget {
+        signature_checks: usize,
+    },
 }
 
 /// A path from the signer to an anchor (subjects, signer first), or why there is none.
@@ -164,8 +180,13 @@ impl TrustStore {
         let found = self.climb(&mut path, extra, time, &mut problem, &checks);
         let subjects = |p: &[&Certificate]| p.iter().map(|c| c.subject.clone()).collect();
         let issuer = path.get(1).map(|c| (*c).clone()).or_else(|| {
-            let mut candidates = self.anchors.iter().chain(extra).chain(&self.intermediates);
-            candidates.find(|c| signer.names_issuer(c) && c.der != signer.der && self.signed_by(signer, c)).cloned()
+            // The same budget bounds this look-up: a crafted set names the signer's issuer many times.
+            let candidates = self.anchors.iter().chain(extra).chain(&self.intermediates);
+            candidates
+                .filter(|c| signer.names_issuer(c) && c.der != signer.der)
+                .take(MAX_CANDIDATES)
+                .find(|c| self.signed_by(signer, c))
+                .cloned()
         });
         if found {
             return PathResult { path: subjects(&path), issuer, problem: None };
@@ -197,6 +218,13 @@ impl TrustStore {
         if self.is_anchor(current) {
             return true;
         }
+        if let Some(oid) = current.extensions.unknown_critical.first() {
+            problem.get_or_insert(TrustProblem::UnknownCriticalExtension {
+                subject: current.subject.clone(),
+                oid: oid.clone(),
+            });
+            return false;
+        }
         if path.len() >= MAX_PATH {
             *problem = Some(TrustProblem::TooLong);
             return false;
@@ -212,7 +240,7 @@ impl TrustStore {
         for candidate in candidates {
             checks.set(checks.get() + 1);
             if checks.get() > MAX_SIGNATURE_CHECKS {
-                *problem = Some(TrustProblem::TooLong);
+                *problem = Some(TrustProblem::SearchBudget { signature_checks: MAX_SIGNATURE_CHECKS });
                 return false;
             }
             if !self.signed_by(current, candidate) {
@@ -233,6 +261,12 @@ impl TrustStore {
                 problem.get_or_insert(TrustProblem::CaNotValidAtTime { subject: candidate.subject.clone() });
                 continue;
             }
+            // An anchor's own constraints are not applied (pyHanko's default trust anchor qualifiers).
+            let violation = (!self.is_anchor(candidate)).then(|| name_constraint_violation(candidate, path)).flatten();
+            if let Some(violation) = violation {
+                problem.get_or_insert(violation);
+                continue;
+            }
             path.push(candidate);
             if self.climb(path, extra, time, problem, checks) {
                 return true;
@@ -242,6 +276,22 @@ impl TrustStore {
         problem.get_or_insert(TrustProblem::NoPath { issuer: current.issuer.clone() });
         false
     }
+}
+
+/// RFC 5280 §6.1.3 (b, c): the names of every certificate below `ca` must lie within its permitted
+/// subtrees and outside its excluded ones; a self-issued intermediate's subject is exempt.
+fn name_constraint_violation(ca: &Certificate, below: &[&Certificate]) -> Option<TrustProblem> {
+    let constraints = ca.extensions.name_constraints.as_ref()?;
+    below.iter().enumerate().find_map(|(position, cert)| {
+        let names = &cert.extensions.names;
+        let names = if position > 0 && cert.is_self_issued() { &names[names.len()..] } else { &names[..] };
+        let name = constraints.violation(names)?;
+        Some(TrustProblem::NameConstraints {
+            subject: cert.subject.clone(),
+            name: name.to_string(),
+            ca: ca.subject.clone(),
+        })
+    })
 }
 
 #[cfg(test)]

@@ -20,6 +20,8 @@ pub(super) struct Context<'a> {
     pub claimed_time: Option<jiff::Timestamp>,
     /// The document's DSS revocation data.
     pub revocation: &'a RevocationData,
+    /// The file's budgets, shared by its signatures.
+    pub meter: &'a super::meter::Meter,
 }
 
 pub(super) fn signature(facts: &mut SignatureFacts, slices: &[&[u8]], contents: &[u8], context: &Context) {
@@ -37,6 +39,18 @@ pub(super) fn signature(facts: &mut SignatureFacts, slices: &[&[u8]], contents: 
     };
     if signed_data.extra_signers > 0 {
         facts.problems.push(SignatureProblem::SeveralSignerInfos(signed_data.extra_signers + 1));
+    }
+    // Budgets before any work: a verdict reached halfway would be a guess.
+    let signed_bytes: u64 = slices.iter().map(|s| s.len() as u64).sum();
+    // adbe.pkcs7.sha1 hashes the ranges twice (its own digest, then the encapsulated SHA-1).
+    let passes = if subfilter == "adbe.pkcs7.sha1" { 2 } else { 1 };
+    let budgets = context
+        .meter
+        .certificates(signed_data.certificates.len())
+        .and_then(|()| context.meter.hash(signed_bytes.saturating_mul(passes)));
+    if let Err(which) = budgets {
+        facts.problems.push(SignatureProblem::OverBudget(which));
+        return;
     }
     let certificates: Vec<Certificate> =
         signed_data.certificates.iter().filter_map(|raw| Certificate::parse(raw)).collect();
@@ -57,7 +71,10 @@ pub(super) fn signature(facts: &mut SignatureFacts, slices: &[&[u8]], contents: 
     } else {
         let check = check_signer(facts, &signed_data, &certificates, slices);
         if check.valid {
-            signature_timestamp(facts, &signed_data, context.trust);
+            signature_timestamp(facts, &signed_data, context);
+            if facts.budget_hit().is_some() {
+                return;
+            }
         }
         check
     };
@@ -89,10 +106,14 @@ pub(super) fn signature(facts: &mut SignatureFacts, slices: &[&[u8]], contents: 
     let time = facts.signing_time.unwrap_or_else(jiff::Timestamp::now);
     let path = context.trust.validate(&signer, &certificates, time);
     facts.trust_path = path.path;
+    let mut own = RevocationData::default();
+    revocation::add_from_cms(&mut own, &signed_data);
+    if let Err(which) = context.meter.revocation(own.bytes()) {
+        facts.problems.push(SignatureProblem::OverBudget(which));
+        return;
+    }
     let revoked = path.issuer.as_ref().and_then(|issuer| {
-        let mut data = context.revocation.clone();
-        revocation::add_from_cms(&mut data, &signed_data);
-        revocation::check(&signer, issuer, &data)
+        revocation::check(&signer, issuer, context.revocation).or_else(|| revocation::check(&signer, issuer, &own))
     });
     // A clock other than a timestamp token may be 7 hours late (Vietnam time written as UTC).
     let grace = match facts.signing_time_source {
@@ -217,8 +238,13 @@ fn document_timestamp(
 
 /// A signature timestamp token (unsigned attribute): its time becomes the signing time when its
 /// imprint matches this signature value and the TSA's signature holds.
-fn signature_timestamp(facts: &mut SignatureFacts, signed_data: &SignedData, trust: &TrustStore) {
+fn signature_timestamp(facts: &mut SignatureFacts, signed_data: &SignedData, context: &Context) {
     let Some(token) = signed_data.signer.unsigned_attribute(cms::ATTR_TIMESTAMP_TOKEN) else { return };
+    let certificates_in_token = cms::parse(token.raw).map_or(0, |token| token.certificates.len());
+    if let Err(which) = context.meter.certificates(certificates_in_token) {
+        facts.problems.push(SignatureProblem::OverBudget(which));
+        return;
+    }
     let verdict = (|| -> Result<jiff::Timestamp, String> {
         let token = cms::parse(token.raw).map_err(|e| e.to_string())?;
         let encapsulated = token.encapsulated.as_deref().ok_or("no TSTInfo")?;
@@ -237,7 +263,7 @@ fn signature_timestamp(facts: &mut SignatureFacts, signed_data: &SignedData, tru
         let time = info.time.ok_or("no time in the token")?;
         // An unsigned attribute can be swapped after signing: only a trusted authority's clock counts.
         let authority = check.certificate.ok_or("no timestamp authority certificate")?;
-        if trust.validate(&authority, &certificates, time).problem.is_some() {
+        if context.trust.validate(&authority, &certificates, time).problem.is_some() {
             return Err(format!("the timestamp authority \"{}\" is not trusted", authority.subject));
         }
         Ok(time)
