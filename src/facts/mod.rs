@@ -1,11 +1,14 @@
 //! Facts per file: plain data extracted once, in parallel, under a budget. A file that cannot be
 //! read becomes an outcome, never an abort; a panic in a parser is contained here.
 
+mod annotations;
 pub mod cmap;
 pub mod content;
 pub mod fallback;
+pub mod fallback_gate;
 pub mod glyphs;
 pub mod pdf;
+pub mod prescan;
 pub mod signature;
 pub mod sniff;
 pub mod text;
@@ -29,6 +32,14 @@ pub struct Budget {
     pub max_objects: usize,
     /// Checked between pages; a file still being read then is marked over budget.
     pub deadline: Duration,
+    /// Stream bytes decoded per file, all filters, a stream drawn by many pages counted each time.
+    pub max_decoded_bytes: usize,
+    /// Content operators interpreted on one page, its forms included.
+    pub max_page_operations: usize,
+    /// Form XObjects drawn per page, counted every time one is drawn (fan-out, not only depth).
+    pub max_form_visits: usize,
+    /// Tokens outside streams, counted before parsing: lopdf keeps each as an object of tens of bytes.
+    pub max_tokens: usize,
     /// How much page text to read: all of it, or only the header page when the selected rules need
     /// no more (`--select KC1`: a signature audit, several times faster).
     pub text: TextScope,
@@ -53,6 +64,10 @@ impl Default for Budget {
             max_pages: 2_000,
             max_objects: 1_000_000,
             deadline: Duration::from_secs(30),
+            max_decoded_bytes: 256 * 1024 * 1024,
+            max_page_operations: 5_000_000,
+            max_form_visits: 10_000,
+            max_tokens: 4_000_000,
             text: TextScope::All,
             ocr: None,
         }
