@@ -252,3 +252,20 @@ fn a_to_unicode_range_over_millions_of_codes_is_over_budget() {
     let pdf = save(doc, vec![(content.into(), dictionary! { "Font" => dictionary! { "F1" => font } })]);
     assert_over_budget(&check_one("cmap.pdf", &pdf), "CMap codes");
 }
+
+#[test]
+fn two_large_pdfs_read_in_parallel_stay_within_the_memory_budget() {
+    // Two 250 MB PDFs (one raw image each): read and parsed together they would hold over 1 GB.
+    let mut doc = Document::with_version("1.5");
+    let image = doc.add_object(Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Image", "Width" => 10_000, "Height" => 25_000, "BitsPerComponent" => 8, "ColorSpace" => "DeviceGray" },
+        vec![0u8; 250_000_000],
+    ));
+    let content = doc.add_object(Stream::new(dictionary! {}, b"q 595 0 0 842 0 0 cm /Im0 Do Q\n".to_vec()));
+    let pdf = save(doc, vec![(content.into(), dictionary! { "XObject" => dictionary! { "Im0" => image } })]);
+    let checked = check_files(&[("scan-1.pdf", &pdf), ("scan-2.pdf", &pdf)]);
+    drop(pdf);
+    for checked in &checked {
+        assert_over_budget(checked, "file size");
+    }
+}

@@ -7,6 +7,7 @@ pub mod content;
 pub mod fallback;
 pub mod fallback_gate;
 pub mod glyphs;
+pub mod memory;
 pub mod pdf;
 pub mod prescan;
 pub mod signature;
@@ -23,8 +24,10 @@ use std::time::{Duration, Instant};
 /// Limits every parser runs under.
 #[derive(Debug, Clone)]
 pub struct Budget {
-    /// Files larger than this are not parsed (only hashed).
+    /// Files larger than this are not read at all.
     pub max_file_bytes: u64,
+    /// Files larger than this are hashed but not parsed: a parse holds a few copies of the bytes.
+    pub max_parse_bytes: u64,
     /// Per stream, when decompressing.
     pub max_stream_bytes: usize,
     pub max_pages: usize,
@@ -60,6 +63,7 @@ impl Default for Budget {
     fn default() -> Self {
         Budget {
             max_file_bytes: 256 * 1024 * 1024,
+            max_parse_bytes: memory::POOL_BYTES / 3,
             max_stream_bytes: 32 * 1024 * 1024,
             max_pages: 2_000,
             max_objects: 1_000_000,
@@ -67,7 +71,7 @@ impl Default for Budget {
             max_decoded_bytes: 256 * 1024 * 1024,
             max_page_operations: 5_000_000,
             max_form_visits: 10_000,
-            max_tokens: 4_000_000,
+            max_tokens: 750_000,
             text: TextScope::All,
             ocr: None,
         }
@@ -146,6 +150,12 @@ pub fn extract_cached(
 ) -> FileFacts {
     let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     let started = Instant::now();
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > budget.max_parse_bytes && size <= budget.max_file_bytes {
+        return hashed_not_parsed(path, size, budget);
+    }
+    // Held until the facts are made: the bytes and every parse of them.
+    let _permit = memory::reserve(size);
     let bytes = match read_bounded(path, budget.max_file_bytes) {
         Ok(Loaded::Whole(bytes)) => bytes,
         Ok(Loaded::TooLarge(size)) => {
@@ -229,6 +239,29 @@ fn facts_from_hashed_bytes(
         }
     }
     facts
+}
+
+/// A file too large to parse within the memory budget: its hash (read in chunks) and the budget.
+fn hashed_not_parsed(path: &Path, size: u64, budget: &Budget) -> FileFacts {
+    let over = Outcome::OverBudget(format!("file size: {size} bytes > {} (parsed)", budget.max_parse_bytes));
+    let hashed = std::fs::File::open(path).and_then(|mut file| {
+        let mut start = Vec::new();
+        (&mut file).take(8192).read_to_end(&mut start)?;
+        let mut hasher = Sha256::new();
+        hasher.update(&start);
+        std::io::copy(&mut file, &mut hasher)?;
+        Ok((hex(&hasher.finalize()), sniff::sniff(&start)))
+    });
+    match hashed {
+        Ok((sha256, kind)) => FileFacts { size, sha256: Some(sha256), kind, outcome: over, pdf: None },
+        Err(error) => FileFacts {
+            size,
+            sha256: None,
+            kind: Kind::Unknown,
+            outcome: Outcome::Unreadable(Problem::Io(error.to_string())),
+            pdf: None,
+        },
+    }
 }
 
 enum Loaded {
