@@ -86,7 +86,7 @@ run() {
     ((rc == 0 || rc == 1)) || { cat "$BENCH_DIR/$name.stderr" >&2; die "$name: exit $rc"; }
     local files
     files=$("$PYTHON" -c 'import json,sys; print(len(json.load(open(sys.argv[1], encoding="utf-8"))["files"]))' "$report")
-    echo "$files $(cat "$BENCH_DIR/$name.time")"
+    echo "$files $(tail -n 1 "$BENCH_DIR/$name.time")"
 }
 read -r small_files small_s small_kib < <(run small "$SMALL" 2 "$BENCH_DIR/national-small.json")
 read -r _ _ _ < <(run small-j1 "$SMALL" 1 "$BENCH_DIR/national-small-j1.json")

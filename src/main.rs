@@ -6,7 +6,7 @@ use kiemchung::catalog::{Catalog, DEFAULT_ID};
 use kiemchung::facts::signature::TrustStore;
 use kiemchung::facts::{self, Budget};
 use kiemchung::model::{Lang, Severity};
-use kiemchung::report::{render, Format, RenderOptions, FORMAT_NAMES};
+use kiemchung::report::{Format, RenderOptions, FORMAT_NAMES};
 use kiemchung::{check, explain, Config};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -317,10 +317,11 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
                 && format == Format::Text
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none();
-            let bytes = render(&run.report, format, &RenderOptions { lang, color })?;
+            let options = RenderOptions { lang, color };
+            let write = |out: &mut dyn Write| kiemchung::report::write(&run.report, format, &options, out);
             match &output {
-                Some(path) => write_atomically(path, &bytes, lang)?,
-                None => write_stdout(&bytes)?,
+                Some(path) => write_atomically(path, lang, write)?,
+                None => write_stdout_with(write)?,
             }
             let threshold = match fail_on {
                 FailOn::Zero => Severity::Zero,
@@ -374,7 +375,7 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
             let catalog = Catalog::resolve(&catalog)?;
             check_output_path(&output, lang)?;
             let bytes = kiemchung::template::workbook(&catalog)?;
-            write_atomically(&output, &bytes, lang)?;
+            write_bytes_atomically(&output, &bytes, lang)?;
             eprintln!(
                 "kiemchung: {} '{}' ({} {})",
                 lang.pick("đã ghi", "wrote"),
@@ -397,7 +398,7 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
             let criteria =
                 imported.catalog.criteria.iter().filter(|c| c.kind == kiemchung::catalog::Kind::Criterion).count();
             match &output {
-                Some(path) => write_atomically(path, text.as_bytes(), lang)?,
+                Some(path) => write_bytes_atomically(path, text.as_bytes(), lang)?,
                 None => write_stdout(text.as_bytes())?,
             }
             eprintln!(
@@ -416,7 +417,7 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
         Command::Catalog { action: Some(CatalogAction::Export { id, output }), .. } => {
             check_output_path(&output, lang)?;
             let text = Catalog::export_text(&id)?;
-            write_atomically(&output, text.as_bytes(), lang)?;
+            write_bytes_atomically(&output, text.as_bytes(), lang)?;
             Ok(0)
         }
         Command::Catalog { id: None, .. } => write_stdout(explain::catalog_list(lang).as_bytes()).map(|_| 0),
@@ -448,21 +449,43 @@ fn check_output_path(path: &Path, lang: Lang) -> Result<(), String> {
 /// is replaced that way: `--output /dev/null`, a FIFO or a device is written into (renaming over
 /// /dev/null as root would turn it into a plain file that every other program then reads and fills),
 /// and a symbolic link is followed to the file it names.
-fn write_atomically(path: &Path, bytes: &[u8], lang: Lang) -> Result<(), String> {
+/// Writes what `write` produces to stdout (a closed pipe is not an error worth a message).
+fn write_stdout_with(
+    write: impl FnOnce(&mut dyn Write) -> Result<(), kiemchung::report::WriteError>,
+) -> Result<(), String> {
+    let mut stdout = std::io::stdout().lock();
+    match write(&mut stdout) {
+        Ok(()) => Ok(()),
+        Err(kiemchung::report::WriteError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn write_bytes_atomically(path: &Path, bytes: &[u8], lang: Lang) -> Result<(), String> {
+    write_atomically(path, lang, |out| Ok(out.write_all(bytes)?))
+}
+
+/// Writes the report into a temporary file beside `path`, then renames it over `path`: a reader
+/// never sees half a report, and a failed run leaves the old one.
+fn write_atomically(
+    path: &Path,
+    lang: Lang,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), kiemchung::report::WriteError>,
+) -> Result<(), String> {
     let fail = |e: &dyn std::fmt::Display| {
         format!("{} '{}': {e}", lang.pick("không ghi được", "cannot write"), path.display())
     };
     let target = match std::fs::metadata(path) {
         Ok(meta) if !meta.is_file() => {
             let mut special = std::fs::OpenOptions::new().write(true).open(path).map_err(|e| fail(&e))?;
-            return special.write_all(bytes).and_then(|_| special.flush()).map_err(|e| fail(&e));
+            return write(&mut special).map_err(|e| fail(&e));
         }
         Ok(_) => path.canonicalize().map_err(|e| fail(&e))?,
         Err(_) => path.to_path_buf(),
     };
     let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut temp = tempfile::NamedTempFile::new_in(parent).map_err(|e| fail(&e))?;
-    temp.write_all(bytes).map_err(|e| fail(&e))?;
+    write(temp.as_file_mut()).map_err(|e| fail(&e))?;
     // The temp file is private (0600); a report is for sharing: the old file's mode, else rw-r--r--.
     #[cfg(unix)]
     {

@@ -3,7 +3,6 @@
 //! the demo's signed PDF and its certificate chain by this test's own edits.
 
 #[path = "common/measured.rs"]
-#[allow(dead_code)]
 mod measured;
 
 use kiemchung::facts::signature::cert::Certificate;

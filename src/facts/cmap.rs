@@ -7,7 +7,12 @@ use super::content::{Lexer, Operand};
 use std::collections::BTreeMap;
 
 /// Mappings kept per CMap; a real font has at most a few thousand.
-const MAX_MAPPINGS: usize = 100_000;
+pub const MAX_MAPPINGS: usize = 100_000;
+/// Codes the ranges of one CMap may span: a reader that expands ranges (pdf-extract) builds an
+/// entry per code. An Identity range over two-byte codes is 65,536.
+pub const MAX_SPANNED_CODES: u64 = 1 << 20;
+/// Strings kept in one range's array target: a range of two-byte codes has at most 65,536.
+const MAX_RANGE_ARRAY: usize = 1 << 16;
 
 /// What a range of codes maps to.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +28,9 @@ enum Target {
 pub struct CodeMap {
     /// `(code length, first code)` → `(last code, target)`.
     ranges: BTreeMap<(u8, u32), (u32, Target)>,
+    /// A budget the program went past (mappings, or codes its ranges span): what is kept reads
+    /// the codes it maps, but a reader that expands ranges must not be given it.
+    pub over_budget: Option<String>,
 }
 
 impl CodeMap {
@@ -32,8 +40,10 @@ impl CodeMap {
         // A block holds 100 mappings by the specification; producers write more (ReportLab: all).
         let mut lexer = Lexer::new(program).with_max_operands(3 * MAX_MAPPINGS);
         let mut operands = Vec::new();
+        let mut spanned: u64 = 0;
         while let Some(operator) = lexer.next_operation(&mut operands) {
             if map.ranges.len() >= MAX_MAPPINGS {
+                map.over_budget = Some(format!("CMap ranges: > {MAX_MAPPINGS}"));
                 break;
             }
             match operator {
@@ -52,11 +62,16 @@ impl CodeMap {
                         if high < low {
                             continue;
                         }
+                        spanned += u64::from(high - low) + 1;
+                        if spanned > MAX_SPANNED_CODES && map.over_budget.is_none() {
+                            map.over_budget = Some(format!("CMap codes: > {MAX_SPANNED_CODES}"));
+                        }
                         let target = match &triple[2] {
                             Operand::String(units) => Target::Units(utf16(units)),
                             Operand::Array(items) => Target::Each(
                                 items
                                     .iter()
+                                    .take(MAX_RANGE_ARRAY)
                                     .map(|item| match item {
                                         Operand::String(units) => utf16(units),
                                         _ => Vec::new(),
@@ -141,6 +156,14 @@ endcmap CMapName currentdict /CMap defineresource pop end end";
         let program = format!("200 beginbfchar\n{entries}endbfchar");
         let map = CodeMap::parse(program.as_bytes()).expect("mappings");
         assert_eq!(map.get(199, 1), Some(vec![0x1EA0 + 199]));
+    }
+
+    #[test]
+    fn ranges_spanning_millions_of_codes_are_over_budget_but_read() {
+        let map = CodeMap::parse(b"1 beginbfrange <00000000> <00FFFFFF> <0041> endbfrange").expect("mappings");
+        assert_eq!(map.over_budget.as_deref(), Some("CMap codes: > 1048576"));
+        assert_eq!(map.get(1, 4), Some(vec![0x42]));
+        assert!(CodeMap::parse(CMAP).unwrap().over_budget.is_none());
     }
 
     #[test]

@@ -36,6 +36,9 @@ impl Operand<'_> {
 
 /// Arrays nested deeper than this are stepped over as one operand (`Other`).
 const MAX_ARRAY_DEPTH: usize = 16;
+/// Items kept per array (a `TJ` holds a line's worth; a CMap range's array at most 65,536): the
+/// rest are read and dropped, so a stream of one huge array costs no more than its bytes.
+const MAX_ARRAY_ITEMS: usize = 1 << 16;
 /// Operands kept for one operator: content operators take at most six.
 const MAX_OPERANDS: usize = 64;
 
@@ -145,7 +148,10 @@ impl<'a> Lexer<'a> {
                             break;
                         }
                         Some(b'/' | b'(' | b'<' | b'[' | b'+' | b'-' | b'.' | b'0'..=b'9') => {
-                            items.extend(self.operand(depth + 1));
+                            let item = self.operand(depth + 1);
+                            if items.len() < MAX_ARRAY_ITEMS {
+                                items.extend(item);
+                            }
                         }
                         Some(&byte) if is_regular(byte) => {
                             // `true`, `null`, or an operator where `]` was forgotten: stop here.

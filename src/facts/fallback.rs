@@ -28,7 +28,8 @@ pub enum FallbackError {
     Failed(String),
 }
 
-/// The text of every page pdf-extract can read (page 1 first), within `deadline`.
+/// The text of every page pdf-extract can read (page 1 first), within `deadline`. Only for a
+/// document `fallback_gate::refusal` lets through: pdf-extract has no bounds of its own.
 pub fn pages_text(bytes: &[u8], deadline: Duration) -> Result<Vec<String>, FallbackError> {
     if ABANDONED.load(Ordering::Relaxed) >= MAX_ABANDONED {
         return Err(FallbackError::Disabled);
@@ -36,10 +37,13 @@ pub fn pages_text(bytes: &[u8], deadline: Duration) -> Result<Vec<String>, Fallb
     silence_fallback_panics();
     let owned = bytes.to_vec();
     let (sender, receiver) = mpsc::channel();
-    let spawned = std::thread::Builder::new().name(THREAD_NAME.into()).spawn(move || {
-        let result = catch_unwind(AssertUnwindSafe(|| pdf_extract::extract_text_from_mem_by_pages(&owned)));
-        let _ = sender.send(result);
-    });
+    let spawned = std::thread::Builder::new()
+        .name(THREAD_NAME.into())
+        .stack_size(super::fallback_gate::FALLBACK_STACK_BYTES)
+        .spawn(move || {
+            let result = catch_unwind(AssertUnwindSafe(|| pdf_extract::extract_text_from_mem_by_pages(&owned)));
+            let _ = sender.send(result);
+        });
     if let Err(error) = spawned {
         return Err(FallbackError::Failed(error.to_string()));
     }

@@ -1,12 +1,16 @@
 //! Facts per file: plain data extracted once, in parallel, under a budget. A file that cannot be
 //! read becomes an outcome, never an abort; a panic in a parser is contained here.
 
+mod annotations;
 pub mod cmap;
 pub mod content;
 pub mod fallback;
+pub mod fallback_gate;
 pub mod glyphs;
+pub mod memory;
 pub mod open;
 pub mod pdf;
+pub mod prescan;
 pub mod signature;
 pub mod sniff;
 pub mod text;
@@ -21,8 +25,10 @@ use std::time::{Duration, Instant};
 /// Limits every parser runs under.
 #[derive(Debug, Clone)]
 pub struct Budget {
-    /// Files larger than this are not parsed (only hashed).
+    /// Files larger than this are not read at all.
     pub max_file_bytes: u64,
+    /// Files larger than this are hashed but not parsed: a parse holds a few copies of the bytes.
+    pub max_parse_bytes: u64,
     /// Per stream, when decompressing.
     pub max_stream_bytes: usize,
     pub max_pages: usize,
@@ -30,6 +36,14 @@ pub struct Budget {
     pub max_objects: usize,
     /// Checked between pages; a file still being read then is marked over budget.
     pub deadline: Duration,
+    /// Stream bytes decoded per file, all filters, a stream drawn by many pages counted each time.
+    pub max_decoded_bytes: usize,
+    /// Content operators interpreted on one page, its forms included.
+    pub max_page_operations: usize,
+    /// Form XObjects drawn per page, counted every time one is drawn (fan-out, not only depth).
+    pub max_form_visits: usize,
+    /// Tokens outside streams, counted before parsing: lopdf keeps each as an object of tens of bytes.
+    pub max_tokens: usize,
     /// How much page text to read: all of it, or only the header page when the selected rules need
     /// no more (`--select KC1`: a signature audit, several times faster).
     pub text: TextScope,
@@ -60,10 +74,15 @@ impl Default for Budget {
     fn default() -> Self {
         Budget {
             max_file_bytes: 256 * 1024 * 1024,
+            max_parse_bytes: memory::POOL_BYTES / 3,
             max_stream_bytes: 32 * 1024 * 1024,
             max_pages: 2_000,
             max_objects: 1_000_000,
             deadline: Duration::from_secs(30),
+            max_decoded_bytes: 256 * 1024 * 1024,
+            max_page_operations: 5_000_000,
+            max_form_visits: 10_000,
+            max_tokens: 750_000,
             text: TextScope::All,
             ocr: None,
             max_signatures: 50,
@@ -163,7 +182,17 @@ pub fn extract_listed(
         Some(id) => open::open_listed(path, Some(id)),
         None => std::fs::File::open(path),
     };
-    let bytes = match opened.map_err(|e| e.to_string()).and_then(|file| read_bounded(file, budget.max_file_bytes)) {
+    let file = match opened {
+        Ok(file) => file,
+        Err(error) => return unreadable_io(error.to_string()),
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > budget.max_parse_bytes && size <= budget.max_file_bytes {
+        return hashed_not_parsed(file, size, budget);
+    }
+    // Held until the facts are made: the bytes and every parse of them.
+    let _permit = memory::reserve(size);
+    let bytes = match read_bounded(file, budget.max_file_bytes) {
         Ok(Loaded::Whole(bytes)) => bytes,
         Ok(Loaded::TooLarge(size)) => {
             return FileFacts {
@@ -174,15 +203,7 @@ pub fn extract_listed(
                 pdf: None,
             }
         }
-        Err(error) => {
-            return FileFacts {
-                size: 0,
-                sha256: None,
-                kind: Kind::Unknown,
-                outcome: Outcome::Unreadable(Problem::Io(error)),
-                pdf: None,
-            }
-        }
+        Err(error) => return unreadable_io(error),
     };
     let Some(cache) = cache else {
         return facts_from_bytes(&bytes, &extension, budget, trust, started);
@@ -250,6 +271,32 @@ fn facts_from_hashed_bytes(
         }
     }
     facts
+}
+
+/// A file too large to parse within the memory budget: its hash (read in chunks) and the budget.
+fn hashed_not_parsed(mut file: std::fs::File, size: u64, budget: &Budget) -> FileFacts {
+    let over = Outcome::OverBudget(format!("file size: {size} bytes > {} (parsed)", budget.max_parse_bytes));
+    let mut start = Vec::new();
+    let hashed = (&mut file).take(8192).read_to_end(&mut start).and_then(|_| {
+        let mut hasher = Sha256::new();
+        hasher.update(&start);
+        std::io::copy(&mut file, &mut hasher).map(|_| (hex(&hasher.finalize()), sniff::sniff(&start)))
+    });
+    match hashed {
+        Ok((sha256, kind)) => FileFacts { size, sha256: Some(sha256), kind, outcome: over, pdf: None },
+        Err(error) => FileFacts {
+            size,
+            sha256: None,
+            kind: Kind::Unknown,
+            outcome: Outcome::Unreadable(Problem::Io(error.to_string())),
+            pdf: None,
+        },
+    }
+}
+
+/// A file that could not be opened or read at all.
+fn unreadable_io(error: String) -> FileFacts {
+    FileFacts { size: 0, sha256: None, kind: Kind::Unknown, outcome: Outcome::Unreadable(Problem::Io(error)), pdf: None }
 }
 
 enum Loaded {

@@ -145,11 +145,7 @@ pub fn is_statistics_page(text: &str) -> bool {
 }
 
 pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Instant) -> Result<PdfFacts, Outcome> {
-    let options = LoadOptions { max_decompressed_size: Some(budget.max_stream_bytes), ..Default::default() };
-    let doc = match Document::load_mem_with_options(bytes, options) {
-        Ok(doc) => doc,
-        Err(error) => return Err(classify_load_error(bytes, &error)),
-    };
+    let doc = load(bytes, budget)?;
     if doc.objects.len() > budget.max_objects {
         return Err(Outcome::OverBudget(format!("objects: {} > {}", doc.objects.len(), budget.max_objects)));
     }
@@ -202,6 +198,19 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
     })
 }
 
+/// The document, unless what its bytes would cost as parsed objects is over budget.
+fn load(bytes: &[u8], budget: &Budget) -> Result<Document, Outcome> {
+    let scan = super::prescan::prescan(bytes);
+    if scan.objects > budget.max_objects {
+        return Err(Outcome::OverBudget(format!("objects: {} > {}", scan.objects, budget.max_objects)));
+    }
+    if scan.tokens > budget.max_tokens {
+        return Err(Outcome::OverBudget(format!("object density: {} tokens > {}", scan.tokens, budget.max_tokens)));
+    }
+    let options = LoadOptions { max_decompressed_size: Some(budget.max_stream_bytes), ..Default::default() };
+    Document::load_mem_with_options(bytes, options).map_err(|error| classify_load_error(bytes, &error))
+}
+
 /// The pages OCR reads (header first: the first pages), as an analysis of their text; `None`
 /// when OCR is off or read too little; Err: why it could not run.
 fn ocr_pages(bytes: &[u8], page_count: u32, budget: &Budget) -> Result<Option<PageAnalysis>, String> {
@@ -238,7 +247,8 @@ fn read_pages(
 ) -> Result<PageReading, Outcome> {
     let deadline = started + budget.deadline;
     let over_time = || Outcome::OverBudget(format!("time: > {} s", budget.deadline.as_secs()));
-    let mut reader = PageReader::new(doc, budget.max_stream_bytes).with_deadline(deadline);
+    let limits = super::text::ReadLimits::of(budget);
+    let mut reader = PageReader::new(doc, budget.max_stream_bytes).with_deadline(deadline).with_limits(limits);
     let mut analysis = PageAnalysis { keep_pages: keep_text, ..Default::default() };
     let mut unread_pages = Vec::new();
     let mut recognised_legacy = None;
@@ -249,9 +259,12 @@ fn read_pages(
         if started.elapsed() > budget.deadline {
             return Err(over_time());
         }
-        let (text, unread) = read_page(&mut reader, page_id, &mut recognised_legacy);
+        let (text, unread) = read_page(&mut reader, number, page_id, &mut recognised_legacy);
         if reader.timed_out {
             return Err(over_time());
+        }
+        if let Some(budget_hit) = reader.over_budget.take() {
+            return Err(Outcome::OverBudget(budget_hit));
         }
         if unread {
             unread_pages.push(number);
@@ -261,24 +274,33 @@ fn read_pages(
     let mut text_fallback = None;
     if !unread_pages.is_empty() {
         let remaining = budget.deadline.saturating_sub(started.elapsed());
-        let fallback = if streams_within_budget(doc, budget.max_stream_bytes) {
-            super::fallback::pages_text(bytes, remaining)
-        } else {
-            Err(super::fallback::FallbackError::Failed("a stream is over the decompression budget".into()))
+        let gate_limits = super::fallback_gate::GateLimits {
+            max_stream_bytes: budget.max_stream_bytes,
+            max_decoded_bytes: budget.max_decoded_bytes,
+            max_form_visits: budget.max_form_visits,
         };
+        // Pages left unread because pdf-extract could not safely be given them: a budget was hit.
+        if let Some(budget_hit) = super::fallback_gate::refusal(doc, pages, &gate_limits) {
+            return Err(Outcome::OverBudget(budget_hit));
+        }
+        let fallback = super::fallback::pages_text(bytes, remaining);
         text_fallback = Some(match fallback {
             Ok(fallback_pages) => {
                 // Read again, each unread page from pdf-extract when it finds more letters there.
-                let mut reader = PageReader::new(doc, budget.max_stream_bytes).with_deadline(deadline);
+                let mut reader =
+                    PageReader::new(doc, budget.max_stream_bytes).with_deadline(deadline).with_limits(limits);
                 let mut redone = PageAnalysis { keep_pages: keep_text, ..Default::default() };
                 let mut replaced = Vec::new();
                 for (&number, &page_id) in pages {
                     if redone.enough(budget.text, number) {
                         break;
                     }
-                    let (ours, _) = read_page(&mut reader, page_id, &mut recognised_legacy);
+                    let (ours, _) = read_page(&mut reader, number, page_id, &mut recognised_legacy);
                     if reader.timed_out {
                         return Err(over_time());
+                    }
+                    if let Some(budget_hit) = reader.over_budget.take() {
+                        return Err(Outcome::OverBudget(budget_hit));
                     }
                     let theirs = fallback_pages.get(number as usize - 1).map(|text| nfc(text));
                     let (text, still_unread) = match theirs {
@@ -301,8 +323,7 @@ fn read_pages(
 
 /// Every page's text as the checks read it (`inspect --text`), in page order.
 pub fn page_texts(bytes: &[u8], budget: &Budget) -> Result<Vec<(u32, String)>, Outcome> {
-    let options = LoadOptions { max_decompressed_size: Some(budget.max_stream_bytes), ..Default::default() };
-    let doc = Document::load_mem_with_options(bytes, options).map_err(|e| classify_load_error(bytes, &e))?;
+    let doc = load(bytes, budget)?;
     let pages = doc.get_pages();
     let all = Budget { text: super::TextScope::All, ..budget.clone() };
     Ok(read_pages(&doc, &pages, bytes, &all, Instant::now(), true)?.analysis.pages)
@@ -310,8 +331,8 @@ pub fn page_texts(bytes: &[u8], budget: &Budget) -> Result<Vec<(u32, String)>, O
 
 /// A page's text in NFC, TCVN3/VNI mojibake from a font with an uninformative name decoded (the
 /// encoding noted in `legacy`), and whether lopdf failed to decode most of its glyphs.
-fn read_page(reader: &mut PageReader, page_id: ObjectId, legacy: &mut Option<Legacy>) -> (String, bool) {
-    let page = reader.page_text(page_id);
+fn read_page(reader: &mut PageReader, number: u32, page_id: ObjectId, legacy: &mut Option<Legacy>) -> (String, bool) {
+    let page = reader.page_text(number, page_id);
     let text = nfc(&page.text);
     match crate::vn::legacy::recognise(&text) {
         Some((found, decoded)) => {
@@ -373,14 +394,6 @@ impl PageAnalysis {
 
 fn letters(text: &str) -> usize {
     text.chars().filter(|c| c.is_alphanumeric()).count()
-}
-
-/// pdf-extract decompresses without limits: it runs only on documents whose every stream stays
-/// within the budget.
-fn streams_within_budget(doc: &Document, max_stream_bytes: usize) -> bool {
-    doc.objects.values().filter_map(|object| object.as_stream().ok()).all(|stream| {
-        stream.dict.get(b"Filter").is_err() || stream.decompressed_content_with_limit(max_stream_bytes).is_ok()
-    })
 }
 
 fn classify_load_error(bytes: &[u8], error: &lopdf::Error) -> Outcome {

@@ -2,6 +2,7 @@
 //! XObjects (`Do`: stamped and flattened pages keep their text there) and starts a new line when
 //! the text position moves down. Bounded: nesting depth, operations and output size.
 
+use super::annotations::annotation_appearances;
 use super::cmap::CodeMap;
 use super::content::{Lexer, Operand};
 use super::glyphs::{FontProgram, SimpleFont};
@@ -15,8 +16,6 @@ use crate::vn::legacy::{decode_tcvn3, decode_vni, Legacy};
 
 /// Nested forms deeper than this are not followed (and cycles end here too).
 const MAX_FORM_DEPTH: usize = 8;
-/// Content operations interpreted per page, over all forms.
-const MAX_OPERATIONS: usize = 2_000_000;
 /// Characters kept per page.
 const MAX_PAGE_CHARS: usize = 1_000_000;
 
@@ -44,6 +43,36 @@ pub struct PageReader<'a> {
     deadline: Option<Instant>,
     /// The deadline passed while a page was being read: its text is cut short.
     pub timed_out: bool,
+    limits: ReadLimits,
+    /// Stream bytes handed to the interpreter so far, over every page of the file.
+    decoded_bytes: usize,
+    /// Form XObjects decoded once, however often they are drawn.
+    forms: HashMap<ObjectId, Rc<[u8]>>,
+    /// The budget a page went past (named, with its limit): its text is cut short.
+    pub over_budget: Option<String>,
+}
+
+/// The budgets of one file's reading (`Budget`'s fields of the same names).
+#[derive(Debug, Clone, Copy)]
+pub struct ReadLimits {
+    pub max_decoded_bytes: usize,
+    pub max_page_operations: usize,
+    pub max_form_visits: usize,
+}
+
+impl ReadLimits {
+    pub fn of(budget: &super::Budget) -> Self {
+        ReadLimits {
+            max_decoded_bytes: budget.max_decoded_bytes,
+            max_page_operations: budget.max_page_operations,
+            max_form_visits: budget.max_form_visits,
+        }
+    }
+}
+
+/// A decode refused by lopdf's size bound (rather than a broken stream, read raw).
+pub(super) fn over_limit(error: &lopdf::Error) -> bool {
+    matches!(error, lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }))
 }
 
 /// Operations interpreted between two looks at the clock.
@@ -123,7 +152,27 @@ impl Font<'_> {
 
 impl<'a> PageReader<'a> {
     pub fn new(doc: &'a Document, max_stream_bytes: usize) -> Self {
-        PageReader { doc, max_stream_bytes, fonts: HashMap::new(), legacy: None, deadline: None, timed_out: false }
+        PageReader {
+            doc,
+            max_stream_bytes,
+            fonts: HashMap::new(),
+            legacy: None,
+            deadline: None,
+            timed_out: false,
+            limits: ReadLimits::of(&super::Budget::default()),
+            decoded_bytes: 0,
+            forms: HashMap::new(),
+            over_budget: None,
+        }
+    }
+
+    pub fn with_limits(mut self, limits: ReadLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    fn exceeded(&mut self, budget: String) {
+        self.over_budget.get_or_insert(budget);
     }
 
     /// Stops reading (and sets `timed_out`) once `deadline` has passed.
@@ -132,17 +181,34 @@ impl<'a> PageReader<'a> {
         self
     }
 
-    /// The text of one page, in content order, lines separated by `\n`.
-    pub fn page_text(&mut self, page_id: ObjectId) -> PageText {
+    /// The text of page `number`, in content order, lines separated by `\n`.
+    pub fn page_text(&mut self, number: u32, page_id: ObjectId) -> PageText {
         let doc = self.doc;
-        let mut extractor = Extractor { reader: self, out: String::new(), operations: 0, glyphs: 0, decoded: 0 };
+        let limit = self.max_stream_bytes;
+        let mut extractor = Extractor {
+            reader: self,
+            page: number,
+            out: String::new(),
+            operations: 0,
+            form_visits: 0,
+            glyphs: 0,
+            decoded: 0,
+        };
         let resources = page_resources(doc, page_id);
-        if let Ok(content) = doc.get_page_content_with_limit(page_id, extractor.reader.max_stream_bytes) {
-            extractor.run(&content, resources, 0);
+        match doc.get_page_content_with_limit(page_id, limit) {
+            Ok(content) => extractor.run(&content, resources, 0),
+            Err(error) if over_limit(&error) => {
+                extractor.reader.exceeded(format!("decompressed bytes: content of page {number} > {limit}"))
+            }
+            Err(_) => {}
         }
         // What annotations draw on the page (filled form fields, stamps, free text), as a viewer
         // and poppler show it.
-        for (appearance, own_resources) in annotation_appearances(doc, page_id, extractor.reader.max_stream_bytes) {
+        let (appearances, over) = annotation_appearances(doc, page_id, limit);
+        if let Some(over) = over {
+            extractor.reader.exceeded(over);
+        }
+        for (appearance, own_resources) in appearances {
             extractor.newline();
             extractor.run(&appearance, own_resources.or(resources), 1);
         }
@@ -154,6 +220,7 @@ impl<'a> PageReader<'a> {
 
     fn font(&mut self, font: &'a Dictionary) -> Option<Rc<Font<'a>>> {
         let (doc, limit) = (self.doc, self.max_stream_bytes);
+        let over = &mut self.over_budget;
         self.fonts
             .entry(font as *const Dictionary as usize)
             .or_insert_with(|| {
@@ -164,14 +231,14 @@ impl<'a> PageReader<'a> {
                 let identity = matches!(encoding.and_then(|e| e.as_name().ok()), Some(b"Identity-H" | b"Identity-V"));
                 let decoder = if !composite {
                     // The PDF's order (9.10.2): ToUnicode first, then the encoding and glyph names.
-                    let map = to_unicode_map(doc, font, limit);
+                    let map = to_unicode_map(doc, font, limit, over);
                     Decoder::Table {
                         font: Box::new(SimpleFont::new(doc, font, map.as_ref())),
                         program: std::cell::OnceCell::new(),
                         load: ProgramSource { doc, font, limit },
                     }
                 } else if identity {
-                    match to_unicode_map(doc, font, limit) {
+                    match to_unicode_map(doc, font, limit, over) {
                         Some(map) => Decoder::ToUnicode(map),
                         None => composite_glyphs(doc, font, limit)?,
                     }
@@ -188,53 +255,6 @@ impl<'a> PageReader<'a> {
             })
             .clone()
     }
-}
-
-/// Annotations shown on a page: each one's normal appearance (the state `/AS` names when it has
-/// several), with its resources; hidden ones (flag bit 2) and popups are left out.
-fn annotation_appearances(doc: &Document, page_id: ObjectId, limit: usize) -> Vec<(Vec<u8>, Option<&Dictionary>)> {
-    const MAX_ANNOTATIONS: usize = 1_000;
-    let deref = |object: &Object| -> Option<&Object> {
-        match object {
-            Object::Reference(id) => doc.get_object(*id).ok(),
-            _ => None,
-        }
-    };
-    let Ok(page) = doc.get_dictionary(page_id) else { return Vec::new() };
-    let annots = match page.get(b"Annots") {
-        Ok(Object::Array(items)) => items.as_slice(),
-        Ok(reference) => deref(reference).and_then(|a| a.as_array().ok()).map_or(&[][..], Vec::as_slice),
-        Err(_) => &[],
-    };
-    let mut out = Vec::new();
-    for annot in annots.iter().take(MAX_ANNOTATIONS) {
-        let Some(annot) = deref(annot).or(Some(annot)).and_then(|a| a.as_dict().ok()) else { continue };
-        let hidden = annot.get(b"F").and_then(Object::as_i64).is_ok_and(|flags| flags & 2 != 0);
-        let popup = annot.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Popup".as_slice());
-        if hidden || popup {
-            continue;
-        }
-        let normal = annot.get(b"AP").ok().and_then(|ap| deref(ap).or(Some(ap))).and_then(|ap| ap.as_dict().ok());
-        let Some(normal) = normal.and_then(|ap| ap.get(b"N").ok()) else { continue };
-        let normal = deref(normal).unwrap_or(normal);
-        let stream = match normal {
-            Object::Stream(stream) => Some(stream),
-            Object::Dictionary(states) => annot
-                .get(b"AS")
-                .and_then(Object::as_name)
-                .ok()
-                .and_then(|state| states.get(state).ok())
-                .and_then(|s| deref(s).or(Some(s)))
-                .and_then(|s| s.as_stream().ok()),
-            _ => None,
-        };
-        let Some(stream) = stream else { continue };
-        let content = stream.decompressed_content_with_limit(limit).unwrap_or_else(|_| stream.content.clone());
-        let resources =
-            stream.dict.get(b"Resources").ok().and_then(|r| deref(r).or(Some(r))).and_then(|r| r.as_dict().ok());
-        out.push((content, resources));
-    }
-    out
 }
 
 /// Where a simple font's program is, for loading it when a code first needs it.
@@ -272,24 +292,34 @@ fn composite_glyphs<'a>(doc: &Document, font: &Dictionary, limit: usize) -> Opti
     Some(Decoder::Glyphs { program, cid_to_gid })
 }
 
-/// The font's ToUnicode map read by `cmap`, when there is one it finds mappings in.
-fn to_unicode_map(doc: &Document, font: &Dictionary, limit: usize) -> Option<CodeMap> {
+/// The font's ToUnicode map read by `cmap`, when there is one it finds mappings in; a budget it
+/// goes past is noted in `over`.
+fn to_unicode_map(doc: &Document, font: &Dictionary, limit: usize, over: &mut Option<String>) -> Option<CodeMap> {
     let stream = match font.get(b"ToUnicode").ok()? {
         Object::Reference(id) => doc.get_object(*id).ok()?.as_stream().ok()?,
         other => other.as_stream().ok()?,
     };
-    let program = if stream.dict.get(b"Filter").is_ok() {
-        stream.decompressed_content_with_limit(limit).ok()?
-    } else {
-        stream.content.clone()
+    let program = match stream.decompressed_content_with_limit(limit) {
+        Ok(program) => program,
+        Err(error) if over_limit(&error) => {
+            over.get_or_insert(format!("decompressed bytes: ToUnicode stream > {limit}"));
+            return None;
+        }
+        Err(_) => stream.content.clone(),
     };
-    CodeMap::parse(&program)
+    let map = CodeMap::parse(&program)?;
+    if let Some(budget) = &map.over_budget {
+        over.get_or_insert(budget.clone());
+    }
+    Some(map)
 }
 
 struct Extractor<'r, 'a> {
     reader: &'r mut PageReader<'a>,
+    page: u32,
     out: String,
     operations: usize,
+    form_visits: usize,
     /// Character codes shown, and characters decoded from them (neither control nor U+FFFD).
     glyphs: usize,
     decoded: usize,
@@ -326,15 +356,33 @@ impl<'a> Extractor<'_, 'a> {
         fonts
     }
 
-    fn form(&self, resources: Option<&'a Dictionary>, name: &[u8]) -> Option<(Vec<u8>, Option<&'a Dictionary>)> {
+    /// A Form XObject's content (decoded once per file) and resources; `None` for anything else.
+    fn form(&mut self, resources: Option<&'a Dictionary>, name: &[u8]) -> Option<(Rc<[u8]>, Option<&'a Dictionary>)> {
         let xobjects = resources?.get(b"XObject").ok().and_then(|x| self.deref(x))?.as_dict().ok()?;
-        let stream = self.deref(xobjects.get(name).ok()?)?.as_stream().ok()?;
+        let reference = xobjects.get(name).ok()?;
+        let stream = self.deref(reference)?.as_stream().ok()?;
         if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form".as_slice()) {
             return None;
         }
-        let content = stream
-            .decompressed_content_with_limit(self.reader.max_stream_bytes)
-            .unwrap_or_else(|_| stream.content.clone());
+        let limit = self.reader.max_stream_bytes;
+        let cached = reference.as_reference().ok().and_then(|id| self.reader.forms.get(&id).cloned());
+        let content = match cached {
+            Some(content) => content,
+            None => {
+                let content: Rc<[u8]> = match stream.decompressed_content_with_limit(limit) {
+                    Ok(content) => content.into(),
+                    Err(error) if over_limit(&error) => {
+                        self.reader.exceeded(format!("decompressed bytes: form XObject > {limit}"));
+                        return None;
+                    }
+                    Err(_) => stream.content.as_slice().into(),
+                };
+                if let Ok(id) = reference.as_reference() {
+                    self.reader.forms.insert(id, content.clone());
+                }
+                content
+            }
+        };
         let own = stream.dict.get(b"Resources").ok().and_then(|r| self.deref(r)).and_then(|r| r.as_dict().ok());
         Some((content, own.or(resources)))
     }
@@ -346,6 +394,14 @@ impl<'a> Extractor<'_, 'a> {
     }
 
     fn run(&mut self, content: &[u8], resources: Option<&'a Dictionary>, depth: usize) {
+        // Every reading counts, the same stream drawn by many pages or forms too.
+        self.reader.decoded_bytes = self.reader.decoded_bytes.saturating_add(content.len());
+        if self.reader.decoded_bytes > self.reader.limits.max_decoded_bytes {
+            self.reader.exceeded(format!("decompressed bytes: > {}", self.reader.limits.max_decoded_bytes));
+        }
+        if self.reader.over_budget.is_some() {
+            return;
+        }
         let fonts = self.fonts(resources);
         let mut font: Option<&Rc<Font>> = None;
         let mut last_y: Option<f32> = None;
@@ -353,7 +409,11 @@ impl<'a> Extractor<'_, 'a> {
         let mut operands = Vec::new();
         while let Some(operator) = lexer.next_operation(&mut operands) {
             self.operations += 1;
-            if self.operations > MAX_OPERATIONS || self.out.len() > MAX_PAGE_CHARS || self.reader.timed_out {
+            if self.operations > self.reader.limits.max_page_operations {
+                let max = self.reader.limits.max_page_operations;
+                self.reader.exceeded(format!("operators on page {}: > {max}", self.page));
+            }
+            if self.out.len() > MAX_PAGE_CHARS || self.reader.timed_out || self.reader.over_budget.is_some() {
                 return;
             }
             if self.operations.is_multiple_of(OPERATIONS_PER_CLOCK_CHECK)
@@ -388,6 +448,12 @@ impl<'a> Extractor<'_, 'a> {
                 b"Do" if depth < MAX_FORM_DEPTH => {
                     let name = operands.first().and_then(Operand::name);
                     if let Some((inner, inner_resources)) = name.and_then(|n| self.form(resources, n)) {
+                        self.form_visits += 1;
+                        if self.form_visits > self.reader.limits.max_form_visits {
+                            let max = self.reader.limits.max_form_visits;
+                            self.reader.exceeded(format!("form XObject visits: > {max}"));
+                            return;
+                        }
                         self.newline();
                         self.run(&inner, inner_resources, depth + 1);
                         self.newline();
@@ -496,10 +562,10 @@ mod tests {
     fn a_passed_deadline_stops_a_page_midway() {
         let (doc, font) = document("TrueType", None, &[("01", "a"), ("02", "b")]);
         let (doc, page_id) = page(doc, font, 50_000);
-        let whole = PageReader::new(&doc, 1 << 26).page_text(page_id).text;
+        let whole = PageReader::new(&doc, 1 << 26).page_text(1, page_id).text;
         assert_eq!(whole.matches("ab").count(), 50_000);
         let mut late = PageReader::new(&doc, 1 << 26).with_deadline(Instant::now());
-        let cut = late.page_text(page_id).text;
+        let cut = late.page_text(1, page_id).text;
         assert!(late.timed_out, "the deadline was noticed");
         assert!(cut.len() < whole.len() / 10, "stopped within a few thousand operations: {} chars", cut.len());
     }

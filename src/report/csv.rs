@@ -4,14 +4,16 @@
 use super::RenderOptions;
 use crate::model::Report;
 
-pub fn render(report: &Report, options: &RenderOptions) -> Vec<u8> {
+/// Streams the rows to `out`.
+pub fn write(report: &Report, options: &RenderOptions, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let lang = options.lang;
-    let mut writer = csv::WriterBuilder::new().from_writer(b"\xEF\xBB\xBF".to_vec());
+    out.write_all(b"\xEF\xBB\xBF")?;
+    let mut writer = csv::WriterBuilder::new().from_writer(out);
     let header = lang.pick(
         ["Đơn vị", "Tiêu chí", "Tệp", "Trang", "Mã", "Tên quy tắc", "Mức", "Nội dung", "Trích dẫn"],
         ["Unit", "Criterion", "File", "Page", "Code", "Rule", "Severity", "Message", "Excerpt"],
     );
-    writer.write_record(header).expect("writing to memory");
+    writer.write_record(header)?;
     for finding in &report.findings {
         let page = finding.page.map(|p| p.to_string()).unwrap_or_default();
         writer
@@ -25,8 +27,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> Vec<u8> {
                 finding.severity.as_str(),
                 &finding.message,
                 finding.excerpt.as_deref().unwrap_or_default(),
-            ])
-            .expect("writing to memory");
+            ])?;
     }
-    writer.into_inner().expect("writing to memory")
+    writer.flush()
 }

@@ -4,6 +4,7 @@
 
 use crate::model::{CatalogInfo, FileRecord, Finding, Report, Summary, ToolInfo, UnitRecord};
 use serde::Serialize;
+use std::io::Write;
 
 #[derive(Serialize)]
 #[serde(tag = "record", rename_all = "lowercase")]
@@ -15,16 +16,23 @@ enum Line<'a> {
     Summary(&'a Summary),
 }
 
-pub fn render(report: &Report) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut line = |record: Line| {
-        serde_json::to_writer(&mut out, &record).expect("report is plain data");
-        out.push(b'\n');
+/// Streams the lines to `out`.
+pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    let mut line = |record: Line| -> std::io::Result<()> {
+        serde_json::to_writer(&mut out, &record)?;
+        out.write_all(b"\n")
     };
-    line(Line::Run { tool: &report.tool, catalog: &report.catalog });
-    report.units.iter().for_each(|unit| line(Line::Unit(unit)));
-    report.files.iter().for_each(|file| line(Line::File(file)));
-    report.findings.iter().for_each(|finding| line(Line::Finding(finding)));
-    line(Line::Summary(&report.summary));
-    out
+    line(Line::Run { tool: &report.tool, catalog: &report.catalog })?;
+    for unit in &report.units {
+        line(Line::Unit(unit))?;
+    }
+    for file in &report.files {
+        line(Line::File(file))?;
+    }
+    for finding in &report.findings {
+        line(Line::Finding(finding))?;
+    }
+    line(Line::Summary(&report.summary))?;
+    out.flush()
 }

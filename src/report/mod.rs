@@ -8,6 +8,7 @@ pub mod text;
 pub mod xlsx;
 
 use crate::model::{Lang, Report};
+use std::io::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -58,13 +59,33 @@ impl Format {
     }
 }
 
+/// The report in `format`, in memory (tests, the server's downloads).
 pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Result<Vec<u8>, String> {
-    Ok(match format {
-        Format::Text => text::render(report, options).into_bytes(),
-        Format::Json => json::render(report).into_bytes(),
-        Format::Jsonl => jsonl::render(report),
-        Format::Csv => csv::render(report, options),
-        Format::Xlsx => xlsx::render(report, options)?,
-        Format::Html => html::render(report, options).into_bytes(),
-    })
+    let mut bytes = Vec::new();
+    write(report, format, options, &mut bytes).map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
+/// Why a report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Render(String),
+}
+
+/// Writes the report in `format` to `out`. JSON, JSONL and CSV go out record by record, never as
+/// one string in memory (a national report is hundreds of megabytes); text, html and xlsx are
+/// made whole first (html and xlsx are meant for one unit or one province).
+pub fn write(report: &Report, format: Format, options: &RenderOptions, out: &mut dyn Write) -> Result<(), WriteError> {
+    match format {
+        Format::Text => out.write_all(text::render(report, options).as_bytes())?,
+        Format::Json => json::write(report, out)?,
+        Format::Jsonl => jsonl::write(report, out)?,
+        Format::Csv => csv::write(report, options, out)?,
+        Format::Xlsx => out.write_all(&xlsx::render(report, options).map_err(WriteError::Render)?)?,
+        Format::Html => out.write_all(html::render(report, options).as_bytes())?,
+    }
+    Ok(out.flush()?)
 }
