@@ -34,6 +34,8 @@ pub struct Budget {
     pub text: TextScope,
     /// OCR for scans and unreadable layers (`None`: off or not installed).
     pub ocr: Option<std::sync::Arc<crate::ocr::Ocr>>,
+    /// Rows, cells, text, shared strings and merged regions of a workbook (xlsx, xls, ods, csv).
+    pub workbook: crate::sheet::WorkbookBudget,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +57,7 @@ impl Default for Budget {
             deadline: Duration::from_secs(30),
             text: TextScope::All,
             ocr: None,
+            workbook: crate::sheet::WorkbookBudget::default(),
         }
     }
 }
@@ -197,6 +200,15 @@ fn facts_from_hashed_bytes(
         if !expected.contains(&kind) {
             facts.outcome =
                 Outcome::Unreadable(Problem::NotWhatExtensionSays { extension: extension.to_string(), found: kind });
+            return facts;
+        }
+    }
+    if matches!(extension, "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" | "csv") {
+        // Over a workbook budget is the file's outcome, not merely a sheet that was not read.
+        let bounded =
+            catch_unwind(AssertUnwindSafe(|| crate::sheet::over_budget(bytes, extension == "csv", &budget.workbook)));
+        if let Ok(Some(which)) = bounded {
+            facts.outcome = Outcome::OverBudget(which);
             return facts;
         }
     }
