@@ -4,11 +4,17 @@
 
 use crate::facts::sniff::{sniff, Kind};
 use crate::vn::text::{fold, nfc};
-use calamine::{Data, Reader};
+use calamine::Data;
 use regex::Regex;
-use std::io::{Cursor, Read};
+use std::io::Read;
 use std::path::Path;
 use std::sync::LazyLock;
+
+mod biff;
+mod prescan;
+mod read;
+
+pub use read::WorkbookBudget;
 
 /// Larger workbooks are refused: a self-assessment sheet is a few hundred rows.
 const MAX_WORKBOOK_BYTES: u64 = 64 * 1024 * 1024;
@@ -126,15 +132,36 @@ pub fn read_workbook_bytes(bytes: &[u8], is_csv: bool) -> Result<Sheet, SheetErr
     grids.into_iter().find_map(|(name, grid)| read_grid(&name, &grid)).ok_or(SheetError::NoHeader)
 }
 
+/// The budget a workbook's bytes exceed, named with its numbers (the same readers as
+/// [`read_workbook`]), or `None`: the facts step marks such a file over budget.
+pub fn over_budget(bytes: &[u8], is_csv: bool, budget: &WorkbookBudget) -> Option<String> {
+    if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
+        return Some(format!("file size: {} bytes > {MAX_WORKBOOK_BYTES}", bytes.len()));
+    }
+    match read_grids_within(bytes, is_csv, budget) {
+        Err(SheetError::OverBudget(which)) => Some(which),
+        _ => None,
+    }
+}
+
 /// Every sheet of a workbook (or the one of a CSV file), within the container budgets.
 pub(crate) fn read_grids(bytes: &[u8], is_csv: bool) -> Result<Vec<(String, Grid)>, SheetError> {
+    read_grids_within(bytes, is_csv, &WorkbookBudget::default())
+}
+
+/// [`read_grids`] within `budget`.
+pub fn read_grids_within(
+    bytes: &[u8],
+    is_csv: bool,
+    budget: &WorkbookBudget,
+) -> Result<Vec<(String, Grid)>, SheetError> {
     Ok(match sniff(bytes) {
-        Kind::Text if is_csv => vec![("csv".to_string(), csv_grid(bytes)?)],
-        Kind::Xlsx | Kind::Ods | Kind::Zip => {
+        Kind::Text if is_csv => vec![("csv".to_string(), read::csv_grid(bytes, budget)?)],
+        kind @ (Kind::Xlsx | Kind::Ods | Kind::Zip) => {
             check_unzipped_size(bytes)?;
-            calamine_grids(bytes)?
+            read::calamine_grids(bytes, kind, budget)?
         }
-        Kind::Ole => calamine_grids(bytes)?,
+        Kind::Ole => read::calamine_grids(bytes, Kind::Ole, budget)?,
         Kind::Empty => return Err(SheetError::Corrupt("empty file".into())),
         other => return Err(SheetError::Corrupt(format!("not a workbook (content is {})", other.as_str()))),
     })
@@ -149,96 +176,8 @@ pub(crate) fn check_unzipped_size(bytes: &[u8]) -> Result<(), SheetError> {
     })
 }
 
-fn calamine_grids(bytes: &[u8]) -> Result<Vec<(String, Grid)>, SheetError> {
-    let mut book =
-        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| SheetError::Corrupt(e.to_string()))?;
-    let merges = merged_regions(&mut book);
-    let mut grids = Vec::new();
-    for name in book.sheet_names() {
-        let Ok(range) = book.worksheet_range(&name) else {
-            continue;
-        };
-        let (top, left) = range.start().unwrap_or((0, 0));
-        let mut grid: Grid = range.rows().map(|r| r.to_vec()).collect();
-        // Give every cell of a merged region the region's value, as a reader of the sheet sees it.
-        for (sheet, dims) in &merges {
-            if *sheet != name {
-                continue;
-            }
-            let (r0, c0) = (dims.start.0 as usize, dims.start.1 as usize);
-            let Some(value) = cell_at(&grid, r0.wrapping_sub(top as usize), c0.wrapping_sub(left as usize)).cloned()
-            else {
-                continue;
-            };
-            for r in r0..=dims.end.0 as usize {
-                for c in c0..=dims.end.1 as usize {
-                    let (gr, gc) = (r.wrapping_sub(top as usize), c.wrapping_sub(left as usize));
-                    if let Some(cell) = grid.get_mut(gr).and_then(|row| row.get_mut(gc)) {
-                        *cell = value.clone();
-                    }
-                }
-            }
-        }
-        // Pad to absolute positions so that row numbers match what the user sees.
-        let mut padded: Grid = vec![Vec::new(); top as usize];
-        padded.extend(grid.into_iter().map(|row| {
-            let mut full = vec![Data::Empty; left as usize];
-            full.extend(row);
-            full
-        }));
-        grids.push((name, padded));
-    }
-    if grids.is_empty() {
-        return Err(SheetError::Corrupt("no readable sheet".into()));
-    }
-    Ok(grids)
-}
-
-fn merged_regions<RS: Read + std::io::Seek>(book: &mut calamine::Sheets<RS>) -> Vec<(String, calamine::Dimensions)> {
-    let names = book.sheet_names();
-    let mut regions = Vec::new();
-    for name in names {
-        let found = match book {
-            calamine::Sheets::Xlsx(xlsx) => xlsx.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-            calamine::Sheets::Xls(xls) => xls.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        regions.extend(found.into_iter().map(|dims| (name.clone(), dims)));
-    }
-    regions
-}
-
 fn cell_at(grid: &Grid, row: usize, col: usize) -> Option<&Data> {
     grid.get(row).and_then(|r| r.get(col)).filter(|d| !matches!(d, Data::Empty))
-}
-
-fn csv_grid(bytes: &[u8]) -> Result<Grid, SheetError> {
-    let text = String::from_utf8_lossy(bytes);
-    let text = text.trim_start_matches('\u{FEFF}');
-    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let delimiter =
-        [b';', b'\t', b','].into_iter().max_by_key(|d| first_line.bytes().filter(|b| b == d).count()).unwrap_or(b',');
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
-    let mut grid = Grid::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| SheetError::Corrupt(format!("csv: {e}")))?;
-        // Blank lines are skipped by the reader; keep row numbers equal to line numbers.
-        // (A record's position may point at the blank lines before it: skip them.)
-        let line = record.position().map_or(grid.len() + 1, |p| {
-            let start = p.byte() as usize;
-            let skipped =
-                text.as_bytes()[start.min(text.len())..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
-            1 + text.as_bytes()[..(start + skipped).min(text.len())].iter().filter(|&&b| b == b'\n').count()
-        });
-        while grid.len() + 1 < line {
-            grid.push(Vec::new());
-        }
-        grid.push(
-            record.iter().map(|f| if f.is_empty() { Data::Empty } else { Data::String(f.to_string()) }).collect(),
-        );
-    }
-    Ok(grid)
 }
 
 pub(crate) fn text_of(cell: Option<&Data>) -> String {

@@ -98,9 +98,12 @@ pub(crate) fn check_unit(
             if let (Some((_, Err(error))), Some(f)) = (&unit.workbook, facts[i].as_ref()) {
                 findings.push(workbook_finding(&unit.id, &entry.rel, error, lang));
                 if f.outcome == Outcome::Ok {
-                    let mut unreadable = f.clone();
-                    unreadable.outcome = Outcome::Unreadable(Problem::Corrupt(sheet_error_text(error, Lang::En)));
-                    workbook_facts = Some(unreadable);
+                    let mut unread = f.clone();
+                    unread.outcome = match error {
+                        SheetError::OverBudget(which) => Outcome::OverBudget(which.clone()),
+                        _ => Outcome::Unreadable(Problem::Corrupt(sheet_error_text(error, Lang::En))),
+                    };
+                    workbook_facts = Some(unread);
                 }
             }
         }

@@ -59,6 +59,8 @@ pub struct Budget {
     pub max_hashed_bytes: u64,
     /// Later revisions compared per PDF (each is a whole PDF to load).
     pub max_revisions: usize,
+    /// Rows, cells, text, shared strings and merged regions of a workbook (xlsx, xls, ods, csv).
+    pub workbook: crate::sheet::WorkbookBudget,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +92,7 @@ impl Default for Budget {
             max_revocation_bytes: 16 * 1024 * 1024,
             max_hashed_bytes: 2 * 1024 * 1024 * 1024,
             max_revisions: 64,
+            workbook: crate::sheet::WorkbookBudget::default(),
         }
     }
 }
@@ -253,6 +256,15 @@ fn facts_from_hashed_bytes(
             return facts;
         }
     }
+    if matches!(extension, "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" | "csv") {
+        // Over a workbook budget is the file's outcome, not merely a sheet that was not read.
+        let bounded =
+            catch_unwind(AssertUnwindSafe(|| crate::sheet::over_budget(bytes, extension == "csv", &budget.workbook)));
+        if let Ok(Some(which)) = bounded {
+            facts.outcome = Outcome::OverBudget(which);
+            return facts;
+        }
+    }
     if kind == Kind::Pdf {
         match catch_unwind(AssertUnwindSafe(|| pdf::extract(bytes, budget, trust, started))) {
             Ok(Ok(pdf)) => {
@@ -296,7 +308,13 @@ fn hashed_not_parsed(mut file: std::fs::File, size: u64, budget: &Budget) -> Fil
 
 /// A file that could not be opened or read at all.
 fn unreadable_io(error: String) -> FileFacts {
-    FileFacts { size: 0, sha256: None, kind: Kind::Unknown, outcome: Outcome::Unreadable(Problem::Io(error)), pdf: None }
+    FileFacts {
+        size: 0,
+        sha256: None,
+        kind: Kind::Unknown,
+        outcome: Outcome::Unreadable(Problem::Io(error)),
+        pdf: None,
+    }
 }
 
 enum Loaded {

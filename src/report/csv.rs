@@ -16,18 +16,17 @@ pub fn write(report: &Report, options: &RenderOptions, out: &mut dyn std::io::Wr
     writer.write_record(header)?;
     for finding in &report.findings {
         let page = finding.page.map(|p| p.to_string()).unwrap_or_default();
-        writer
-            .write_record([
-                finding.unit.as_deref().unwrap_or_default(),
-                finding.criterion.as_deref().unwrap_or_default(),
-                finding.file.as_deref().unwrap_or_default(),
-                &page,
-                finding.code,
-                finding.name,
-                finding.severity.as_str(),
-                &finding.message,
-                finding.excerpt.as_deref().unwrap_or_default(),
-            ])?;
+        writer.write_record([
+            finding.unit.as_deref().unwrap_or_default(),
+            finding.criterion.as_deref().unwrap_or_default(),
+            finding.file.as_deref().unwrap_or_default(),
+            &page,
+            finding.code,
+            finding.name,
+            finding.severity.as_str(),
+            &finding.message,
+            finding.excerpt.as_deref().unwrap_or_default(),
+        ])?;
     }
     writer.flush()
 }

@@ -113,9 +113,15 @@ fn trailing_date(rest: &str) -> Option<(Date, usize)> {
     Some((date, caps.get(0)?.end()))
 }
 
-/// Reads every citation of an explanation (NFC applied here).
+/// Characters of an explanation read for citations: real explanations are a few hundred words; a
+/// longer text is read up to here (its citations further on are not seen), so that a crafted one
+/// costs bounded time.
+pub const MAX_EXPLANATION_CHARS: usize = 8_000;
+
+/// Reads every citation of an explanation (NFC applied here), up to [`MAX_EXPLANATION_CHARS`].
 pub fn parse(explanation: &str) -> (Vec<Citation>, Vec<DocumentRef>) {
-    let text = super::text::nfc(explanation);
+    let read = explanation.char_indices().nth(MAX_EXPLANATION_CHARS).map_or(explanation, |(at, _)| &explanation[..at]);
+    let text = super::text::nfc(read);
     let mut documents: Vec<(usize, usize, DocumentRef)> = Vec::new();
     for c in DOCUMENT.captures_iter(&text) {
         let whole = c.get(0).unwrap();
@@ -225,6 +231,17 @@ pub fn parse(explanation: &str) -> (Vec<Citation>, Vec<DocumentRef>) {
 /// The last few words before a reference say it is the evidence ("Minh chứng:", "Tài liệu kiểm
 /// chứng:", "được nêu tại", "thể hiện tại").
 fn introduced_as_evidence(before: &str) -> bool {
+    // Only the last words matter: fold a short tail, not the whole text before (once per document).
+    const TAIL_BYTES: usize = 400;
+    let mut cut = before.len().saturating_sub(TAIL_BYTES);
+    while !before.is_char_boundary(cut) {
+        cut += 1;
+    }
+    let mut before = &before[cut..];
+    if cut > 0 {
+        // Drop the word the cut went through.
+        before = before.find(char::is_whitespace).map_or("", |at| &before[at..]);
+    }
     let folded = super::text::fold(before);
     let words: Vec<&str> = folded.split_whitespace().collect();
     let tail = words[words.len().saturating_sub(4)..].join(" ");
@@ -238,9 +255,27 @@ fn introduced_as_evidence(before: &str) -> bool {
 }
 
 /// Nothing but separators between a place and its document (no sentence end, no other clause).
+/// Words are counted as `fold` separates them (runs of letters and digits), and the scan stops at
+/// the first break or the fourth word: a far document costs no more than a near one.
 fn close(gap: &str) -> bool {
-    let folded = super::text::fold(gap);
-    !gap.contains(['.', ';']) && folded.split_whitespace().count() <= 3
+    let (mut words, mut in_word) = (0, false);
+    for c in gap.chars() {
+        if matches!(c, '.' | ';') {
+            return false;
+        }
+        if c.is_alphanumeric() {
+            if !in_word {
+                words += 1;
+                if words > 3 {
+                    return false;
+                }
+            }
+            in_word = true;
+        } else if !unicode_normalization::char::is_combining_mark(c) {
+            in_word = false;
+        }
+    }
+    true
 }
 
 #[cfg(test)]
