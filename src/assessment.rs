@@ -4,7 +4,7 @@
 //! here is fixed: the year comes from `--year`, else the catalog, else the submission itself.
 
 use crate::catalog::Catalog;
-use crate::model::Lang;
+use crate::rules::Lang;
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -4,6 +4,8 @@
 //! budgets, how much text is read); a value that does not decode is a miss, never an answer; a
 //! store that cannot be opened is rebuilt or, when another process holds it, left alone.
 
+use crate::facts::open::FileId;
+use crate::facts::signature::TrustStore;
 use crate::facts::{Budget, FileFacts, Outcome};
 use redb::{Database, DatabaseError, ReadableDatabase, ReadableTableMetadata, TableDefinition};
 use std::path::{Path, PathBuf};
@@ -48,6 +50,34 @@ fn resolve_existing_prefix(path: &Path) -> Option<PathBuf> {
         missing.push(existing.file_name()?.to_os_string());
         existing = existing.parent()?;
     }
+}
+
+/// A listed file's facts ([`crate::facts::extract_listed`]), answered from `cache` when the same
+/// bytes were read before under the same conditions, and remembered there otherwise.
+pub fn extract_listed(
+    path: &Path,
+    id: Option<FileId>,
+    budget: &Budget,
+    trust: &TrustStore,
+    cache: Option<&FactsCache>,
+) -> FileFacts {
+    use sha2::{Digest, Sha256};
+    let Some(cache) = cache else {
+        return crate::facts::extract_listed(path, id, budget, trust);
+    };
+    let loaded = match crate::facts::load(path, id, budget) {
+        Ok(loaded) => loaded,
+        Err(facts) => return *facts,
+    };
+    let sha256 = crate::facts::hex(&Sha256::digest(&loaded.bytes));
+    let key = cache.key(&sha256, &loaded.extension);
+    if let Some(facts) = cache.get(&key) {
+        return facts;
+    }
+    let facts =
+        crate::facts::facts_from_hashed_bytes(&loaded.bytes, sha256, &loaded.extension, budget, trust, loaded.started);
+    cache.put(key, &facts);
+    facts
 }
 
 /// `$XDG_CACHE_HOME/kiemchung`, else `~/.cache/kiemchung` (`%LOCALAPPDATA%\kiemchung` on Windows).

@@ -116,7 +116,7 @@ impl Catalog {
     /// with rows below it (`2` above `2.1`) is an area (no dot) or a group; the others are criteria,
     /// with the row's maximum (none written: no maximum to exceed) and evidence required unless the
     /// title says the criterion is scored by a survey. No table requirement can be known.
-    pub fn from_rows(rows: &[crate::sheet::Row], frame: &crate::assessment::Assessment) -> Catalog {
+    pub fn from_rows(rows: &[crate::sheet::Row], year: i32, period_start: Date, cutoff: Date) -> Catalog {
         let mut criteria: Vec<Criterion> = Vec::new();
         let mut index = HashMap::new();
         for row in rows.iter().filter(|r| r.code_is_wellformed) {
@@ -140,9 +140,9 @@ impl Catalog {
             id: WORKBOOK_ID.to_string(),
             name: "Bảng tự chấm điểm của đơn vị".to_string(),
             level: "mixed".to_string(),
-            year: frame.year,
-            period_start: frame.period_start,
-            cutoff: frame.cutoff,
+            year,
+            period_start,
+            cutoff,
             basis: None,
             criteria,
             index,
@@ -311,6 +311,11 @@ fn validate(raw: RawCatalog) -> Result<Catalog, String> {
         criteria,
         index,
     })
+}
+
+/// Criterion codes in their natural order: 1.2 < 1.10 < 2.
+pub fn criterion_key(code: &str) -> Vec<(u64, String)> {
+    code.split('.').map(|part| (part.parse().unwrap_or(u64::MAX), part.to_string())).collect()
 }
 
 #[cfg(test)]

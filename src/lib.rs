@@ -18,13 +18,16 @@ pub mod model;
 pub mod ocr;
 pub mod report;
 pub mod sheet;
+pub mod sniff;
 pub mod template;
 pub mod vn;
 
 mod pipeline;
 mod records;
+pub mod rules;
 mod unit;
 
 pub use config::{Config, ConfigBuilder, Progress, ProgressFn};
 pub use error::Error;
+pub use model::{FileRecord, Finding, Report};
 pub use pipeline::{check, Run};

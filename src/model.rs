@@ -2,120 +2,12 @@
 //! is plain serde data whose field order is the JSON key order (DESIGN.md), so equal runs give
 //! byte-identical output.
 
-use crate::checks::registry::Code;
 use crate::facts::signature::diff::ModificationLevel;
 use crate::facts::signature::revision::Coverage;
 use crate::facts::signature::{SignatureFacts, SignatureKind, TimeSource};
+pub use crate::rules::{Finding, Lang, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    /// The council would likely give the criterion zero points.
-    Zero,
-}
-
-impl Severity {
-    /// The word a report shows (`0 điểm`, `cảnh báo`, `thông tin`).
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            Severity::Zero => lang.pick("0 điểm", "zero"),
-            Severity::Warning => lang.pick("cảnh báo", "warning"),
-            Severity::Info => lang.pick("thông tin", "info"),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Zero => "zero",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Vi,
-    En,
-}
-
-impl Lang {
-    /// Picks the sentence in this language.
-    pub fn pick<T>(self, vi: T, en: T) -> T {
-        match self {
-            Lang::Vi => vi,
-            Lang::En => en,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Finding {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub severity: Severity,
-    pub unit: Option<String>,
-    pub criterion: Option<String>,
-    pub file: Option<String>,
-    pub page: Option<u32>,
-    pub message: String,
-    pub excerpt: Option<String>,
-    /// What the finding rests on: `signature`, `text-layer`, `ocr`, `sheet`, or the file itself.
-    pub source: Option<&'static str>,
-}
-
-impl Finding {
-    pub fn new(code: Code, message: String) -> Self {
-        let rule = code.rule();
-        Finding {
-            code: rule.code,
-            name: rule.name,
-            severity: rule.severity,
-            unit: None,
-            criterion: None,
-            file: None,
-            page: None,
-            message,
-            excerpt: None,
-            source: default_source(rule.code),
-        }
-    }
-    pub fn unit(mut self, unit: Option<&str>) -> Self {
-        self.unit = unit.map(str::to_string);
-        self
-    }
-    pub fn criterion(mut self, criterion: Option<&str>) -> Self {
-        self.criterion = criterion.map(str::to_string);
-        self
-    }
-    pub fn file(mut self, file: Option<&str>) -> Self {
-        self.file = file.map(str::to_string);
-        self
-    }
-    pub fn page(mut self, page: Option<u32>) -> Self {
-        self.page = page;
-        self
-    }
-    pub fn excerpt(mut self, excerpt: impl Into<String>) -> Self {
-        let text = excerpt.into();
-        self.excerpt = (!text.is_empty()).then_some(text);
-        self
-    }
-}
-
-/// What a rule's findings usually rest on (a finding read by OCR says `ocr` instead).
-fn default_source(code: &str) -> Option<&'static str> {
-    match &code[..3] {
-        "KC1" => Some("signature"),
-        "KC2" | "KC3" | "KC7" => Some("text-layer"),
-        "KC4" | "KC5" => Some("sheet"),
-        _ => None,
-    }
-}
 
 /// What became of a discovered file (DESIGN.md, JSON output).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -207,7 +99,7 @@ pub struct NotJudgedRule {
 /// Something a rule did not judge, with where it is (before it is counted in the summary).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotJudged {
-    pub code: crate::checks::registry::Code,
+    pub code: crate::rules::Code,
     pub unit: Option<String>,
     pub criterion: Option<String>,
     pub file: Option<String>,
@@ -318,7 +210,7 @@ pub struct Report {
 impl Summary {
     /// "10 đơn vị, 415 tệp; 61 lỗi bị chấm 0 điểm, …; có nguy cơ mất 62,5 / 242 điểm tự chấm".
     pub fn totals(&self, lang: Lang) -> String {
-        let (at_risk, claimed) = (crate::checks::points(self.at_risk, lang), crate::checks::points(self.claimed, lang));
+        let (at_risk, claimed) = (points(self.at_risk, lang), points(self.claimed, lang));
         let (units, files, counts) = (self.units, self.files, &self.findings);
         lang.pick(
             format!(
@@ -359,6 +251,12 @@ impl Report {
 
 /// Points are shown with at most two decimals; sums of binary floats are rounded so that
 /// 0.1 + 0.2 prints as 0.3 and equal inputs print equally.
+/// Points as Vietnamese write them: `1,5`.
+pub fn points(value: f64, lang: Lang) -> String {
+    let text = format!("{}", round_points(value));
+    lang.pick(text.replace('.', ","), text)
+}
+
 pub fn round_points(value: f64) -> f64 {
     let rounded = (value * 10_000.0).round() / 10_000.0;
     // An empty f64 sum is -0.0; nobody claims minus zero points.

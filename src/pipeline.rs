@@ -3,6 +3,7 @@
 //! everything in the report is fixed whatever the thread count.
 
 use crate::assessment::{self, year_without_documents, Assessment, Evidence, Requested};
+use crate::catalog::criterion_key;
 use crate::checks::{check_file, FileContext};
 use crate::config::{Config, Progress};
 use crate::discover::{discover, Discovery, Entry, UnitDir};
@@ -226,10 +227,7 @@ impl<'a> Reader<'a> {
         entries
             .par_iter()
             .map(|entry| {
-                let facts = entry
-                    .skip
-                    .is_none()
-                    .then(|| facts::extract_cached(&entry.path, &self.budget, &self.config.trust, self.cache.as_ref()));
+                let facts = entry.skip.is_none().then(|| self.extract(entry));
                 let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(progress) = &self.config.progress {
                     progress(Progress { done, total: self.total });
@@ -237,6 +235,11 @@ impl<'a> Reader<'a> {
                 facts
             })
             .collect()
+    }
+
+    fn extract(&self, entry: &Entry) -> FileFacts {
+        let trust = &self.config.trust;
+        crate::cache::extract_listed(&entry.path, entry.id, &self.budget, trust, self.cache.as_ref())
     }
 
     /// Writes what the cache still holds; the reason when it could not.
@@ -292,11 +295,6 @@ fn needs_text(select: &[String], ignore: &[String]) -> bool {
 fn selected(code: &str, select: &[String], ignore: &[String]) -> bool {
     let matches = |list: &[String]| list.iter().any(|p| code.starts_with(&p.to_ascii_uppercase()));
     (select.is_empty() || matches(select)) && !matches(ignore)
-}
-
-/// Criterion codes in their natural order: 1.2 < 1.10 < 2.
-pub fn criterion_key(code: &str) -> Vec<(u64, String)> {
-    code.split('.').map(|part| (part.parse().unwrap_or(u64::MAX), part.to_string())).collect()
 }
 
 fn sort_findings(findings: &mut [Finding]) {

@@ -2,7 +2,7 @@
 //! meaning, not position: any of the usual labels, with or without diacritics, in any case, under
 //! 0–15 title rows, on one row or two (merged "Điểm" over "Tối đa" / "Tự chấm").
 
-use crate::facts::sniff::{sniff, Kind};
+use crate::sniff::{sniff, Kind};
 use crate::vn::text::{fold, nfc};
 use calamine::Data;
 use regex::Regex;

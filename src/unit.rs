@@ -43,7 +43,7 @@ pub(crate) fn check_unit(
     let catalog = match catalog {
         Some(catalog) => catalog,
         None => {
-            own_catalog = Catalog::from_rows(rows, frame);
+            own_catalog = Catalog::from_rows(rows, frame.year, frame.period_start, frame.cutoff);
             &own_catalog
         }
     };

@@ -6,7 +6,8 @@ pub mod date;
 pub mod explanation;
 pub mod file;
 pub mod number;
-pub mod registry;
+/// The registry lives in [`crate::rules`] (a leaf module); this path is kept for callers.
+pub use crate::rules as registry;
 pub mod sheet;
 pub mod signature;
 pub mod signature_words;
@@ -75,11 +76,7 @@ pub fn readable_pdf(facts: &FileFacts) -> Option<&PdfFacts> {
     }
 }
 
-/// Points as Vietnamese write them: `1,5`.
-pub fn points(value: f64, lang: Lang) -> String {
-    let text = format!("{}", crate::model::round_points(value));
-    lang.pick(text.replace('.', ","), text)
-}
+pub use crate::model::points;
 
 /// Builds the facts of a one-page PDF from its header text and signatures, and runs one check.
 #[cfg(test)]

@@ -12,7 +12,8 @@ pub mod open;
 pub mod pdf;
 pub mod prescan;
 pub mod signature;
-pub mod sniff;
+/// Kinds by content live in [`crate::sniff`] (a leaf: the workbook reader needs them too).
+pub use crate::sniff;
 pub mod text;
 
 use sha2::{Digest, Sha256};
@@ -156,69 +157,60 @@ pub struct FileFacts {
 
 /// Reads, hashes, sniffs and (for PDFs) parses one file. Never panics, never aborts.
 pub fn extract(path: &Path, budget: &Budget, trust: &signature::TrustStore) -> FileFacts {
-    extract_cached(path, budget, trust, None)
+    extract_listed(path, None, budget, trust)
 }
 
-/// [`extract`], answered from `cache` when the same bytes were read before under the same
-/// conditions, and remembered there otherwise.
-pub fn extract_cached(
-    path: &Path,
-    budget: &Budget,
-    trust: &signature::TrustStore,
-    cache: Option<&crate::cache::FactsCache>,
-) -> FileFacts {
-    extract_listed(path, None, budget, trust, cache)
-}
-
-/// [`extract_cached`] of a file discovery listed: opened without following a link, and only if it
-/// is still the file listed (`id`), so a link or folder swapped since is never read.
+/// [`extract`] of a file discovery listed: opened without following a link, and only if it is
+/// still the file listed (`id`), so a link or folder swapped since is never read.
 pub fn extract_listed(
     path: &Path,
     id: Option<open::FileId>,
     budget: &Budget,
     trust: &signature::TrustStore,
-    cache: Option<&crate::cache::FactsCache>,
 ) -> FileFacts {
+    match load(path, id, budget) {
+        Ok(loaded) => facts_from_bytes(&loaded.bytes, &loaded.extension, budget, trust, loaded.started),
+        Err(facts) => *facts,
+    }
+}
+
+/// A file's bytes, read within the budget, with the memory they will cost reserved until dropped.
+pub struct LoadedFile {
+    pub bytes: Vec<u8>,
+    /// The file name's extension, lower case, without the dot.
+    pub extension: String,
+    /// When reading began: the per-file deadline counts from here.
+    pub started: Instant,
+    _permit: memory::Permit,
+}
+
+/// Opens and reads a file for its facts; `Err` holds the facts already known when there is
+/// nothing to parse (it cannot be opened, it is too large, it is only hashed).
+pub fn load(path: &Path, id: Option<open::FileId>, budget: &Budget) -> Result<LoadedFile, Box<FileFacts>> {
     let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     let started = Instant::now();
     let opened = match id {
         Some(id) => open::open_listed(path, Some(id)),
         None => std::fs::File::open(path),
     };
-    let file = match opened {
-        Ok(file) => file,
-        Err(error) => return unreadable_io(error.to_string()),
-    };
+    let file = opened.map_err(|error| Box::new(unreadable_io(error.to_string())))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > budget.max_parse_bytes && size <= budget.max_file_bytes {
-        return hashed_not_parsed(file, size, budget);
+        return Err(Box::new(hashed_not_parsed(file, size, budget)));
     }
     // Held until the facts are made: the bytes and every parse of them.
-    let _permit = memory::reserve(size);
-    let bytes = match read_bounded(file, budget.max_file_bytes) {
-        Ok(Loaded::Whole(bytes)) => bytes,
-        Ok(Loaded::TooLarge(size)) => {
-            return FileFacts {
-                size,
-                sha256: None,
-                kind: Kind::Unknown,
-                outcome: Outcome::OverBudget(format!("file size: {size} bytes > {}", budget.max_file_bytes)),
-                pdf: None,
-            }
-        }
-        Err(error) => return unreadable_io(error),
-    };
-    let Some(cache) = cache else {
-        return facts_from_bytes(&bytes, &extension, budget, trust, started);
-    };
-    let sha256 = hex(&Sha256::digest(&bytes));
-    let key = cache.key(&sha256, &extension);
-    if let Some(facts) = cache.get(&key) {
-        return facts;
+    let permit = memory::reserve(size);
+    match read_bounded(file, budget.max_file_bytes) {
+        Ok(Loaded::Whole(bytes)) => Ok(LoadedFile { bytes, extension, started, _permit: permit }),
+        Ok(Loaded::TooLarge(size)) => Err(Box::new(FileFacts {
+            size,
+            sha256: None,
+            kind: Kind::Unknown,
+            outcome: Outcome::OverBudget(format!("file size: {size} bytes > {}", budget.max_file_bytes)),
+            pdf: None,
+        })),
+        Err(error) => Err(Box::new(unreadable_io(error))),
     }
-    let facts = facts_from_hashed_bytes(&bytes, sha256, &extension, budget, trust, started);
-    cache.put(key, &facts);
-    facts
 }
 
 /// The same as [`extract`] over bytes already in memory.
@@ -234,7 +226,7 @@ pub fn facts_from_bytes(
 }
 
 /// [`facts_from_bytes`] when the content hash is already known (the cache key needed it first).
-fn facts_from_hashed_bytes(
+pub fn facts_from_hashed_bytes(
     bytes: &[u8],
     sha256: String,
     extension: &str,

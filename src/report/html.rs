@@ -4,10 +4,10 @@
 //! filtered view can be bookmarked or passed on.
 
 use super::RenderOptions;
+use crate::catalog::criterion_key;
 use crate::checks::points;
 use crate::checks::registry::lookup;
 use crate::model::{Finding, Lang, Report, Severity};
-use crate::pipeline::criterion_key;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 

@@ -5,9 +5,9 @@
 //! runs give byte-identical files.
 
 use super::RenderOptions;
+use crate::catalog::criterion_key;
 use crate::checks::registry::lookup;
 use crate::model::{FileRecord, Lang, Report, Severity};
-use crate::pipeline::criterion_key;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use std::collections::{BTreeMap, BTreeSet};
 

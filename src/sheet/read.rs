@@ -5,7 +5,7 @@
 //! declared range, a repeat count or a far-away cell is refused before anything is allocated.
 
 use super::{Grid, SheetError};
-use crate::facts::sniff::Kind;
+use crate::sniff::Kind;
 use calamine::{Data, DataRef, Reader};
 use std::io::Cursor;
 

@@ -1,8 +1,118 @@
 //! The one registry of rules: code, name, default severity, whether it is implemented yet, and
 //! the explanation `kiemchung rule CODE` prints (what it means, why the council scores zero, how
-//! to fix it), in Vietnamese and in English. Codes are stable: add, never renumber.
+//! to fix it), in Vietnamese and in English. Codes are stable: add, never renumber. With the
+//! finding a rule makes and its severity, this is a leaf module: checks and the report model both
+//! build on it, it builds on nothing of theirs.
 
-use crate::model::{Lang, Severity};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    /// The council would likely give the criterion zero points.
+    Zero,
+}
+
+impl Severity {
+    /// The word a report shows (`0 điểm`, `cảnh báo`, `thông tin`).
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Severity::Zero => lang.pick("0 điểm", "zero"),
+            Severity::Warning => lang.pick("cảnh báo", "warning"),
+            Severity::Info => lang.pick("thông tin", "info"),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Zero => "zero",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+impl Lang {
+    /// Picks the sentence in this language.
+    pub fn pick<T>(self, vi: T, en: T) -> T {
+        match self {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub unit: Option<String>,
+    pub criterion: Option<String>,
+    pub file: Option<String>,
+    pub page: Option<u32>,
+    pub message: String,
+    pub excerpt: Option<String>,
+    /// What the finding rests on: `signature`, `text-layer`, `ocr`, `sheet`, or the file itself.
+    pub source: Option<&'static str>,
+}
+
+impl Finding {
+    pub fn new(code: Code, message: String) -> Self {
+        let rule = code.rule();
+        Finding {
+            code: rule.code,
+            name: rule.name,
+            severity: rule.severity,
+            unit: None,
+            criterion: None,
+            file: None,
+            page: None,
+            message,
+            excerpt: None,
+            source: default_source(rule.code),
+        }
+    }
+    pub fn unit(mut self, unit: Option<&str>) -> Self {
+        self.unit = unit.map(str::to_string);
+        self
+    }
+    pub fn criterion(mut self, criterion: Option<&str>) -> Self {
+        self.criterion = criterion.map(str::to_string);
+        self
+    }
+    pub fn file(mut self, file: Option<&str>) -> Self {
+        self.file = file.map(str::to_string);
+        self
+    }
+    pub fn page(mut self, page: Option<u32>) -> Self {
+        self.page = page;
+        self
+    }
+    pub fn excerpt(mut self, excerpt: impl Into<String>) -> Self {
+        let text = excerpt.into();
+        self.excerpt = (!text.is_empty()).then_some(text);
+        self
+    }
+}
+
+/// What a rule's findings usually rest on (a finding read by OCR says `ocr` instead).
+fn default_source(code: &str) -> Option<&'static str> {
+    match &code[..3] {
+        "KC1" => Some("signature"),
+        "KC2" | "KC3" | "KC7" => Some("text-layer"),
+        "KC4" | "KC5" => Some("sheet"),
+        _ => None,
+    }
+}
 
 pub struct Rule {
     pub code: &'static str,
