@@ -215,6 +215,13 @@ rules! {
         en("The signing organisation does not match the issuer named in the document header.",
            "The document may have been signed by someone other than its issuer.",
            "Check that the attached copy is the one released by its issuer.")
+    KC108 "signature-not-verifiable" Warning true
+        vi("Không kiểm tra được chữ ký số: thuật toán hoặc kiểu chữ ký chưa hỗ trợ, thiếu chứng thư của người ký, hoặc vượt giới hạn an toàn khi kiểm tra.",
+           "Chữ ký không được chứng minh là hỏng, nhưng cũng chưa được chứng minh là hợp lệ: cần người xem lại.",
+           "Mở tệp bằng phần mềm ký số của Ban Cơ yếu Chính phủ (vSign) hoặc Adobe Reader để xem chữ ký; nếu không xem được, lấy lại bản đã ký từ hệ thống quản lý văn bản.")
+        en("The signature could not be verified at all: an unsupported algorithm or SubFilter, no signer certificate, or a safety budget hit while verifying.",
+           "The signature is not proven broken, nor proven valid: a person must look at it.",
+           "Open the file in the Government Cipher Committee's signing software (vSign) or Adobe Reader to see the signature; if it cannot be shown, fetch the signed copy again from the document management system.")
     KC201 "missing-number" Zero true
         vi("Không tìm thấy dòng \"Số: …\" ở phần đầu văn bản.",
            "Văn bản không có số, ký hiệu là văn bản chưa ban hành, không được công nhận là tài liệu kiểm chứng.",

@@ -27,6 +27,22 @@ pub fn changed_after_signing(pdf: &PdfFacts) -> bool {
     signer_signatures(pdf).any(modified_after_signing)
 }
 
+/// Why a signature could not be verified at all (a budget, an unsupported algorithm or SubFilter,
+/// no signer certificate), when nothing proves it broken; `None` for a signature that was verified,
+/// well or badly.
+pub fn not_verifiable(sig: &SignatureFacts) -> Option<&SignatureProblem> {
+    use SignatureProblem as P;
+    let broken = sig.problems.iter().any(|p| {
+        matches!(p, P::DigestMismatch | P::EncapsulatedDigestMismatch | P::SignatureFailure(_) | P::ByteRange(_))
+    });
+    if broken {
+        return None;
+    }
+    sig.problems.iter().find(|p| {
+        matches!(p, P::OverBudget(_) | P::UnsupportedSubfilter(_) | P::NoSignerCertificate | P::Unsupported(_))
+    })
+}
+
 pub fn check(ctx: &FileContext, pdf: &PdfFacts, out: &mut Vec<Finding>) {
     let lang = ctx.lang;
     if signer_signatures(pdf).next().is_none() {
@@ -42,10 +58,17 @@ pub fn check(ctx: &FileContext, pdf: &PdfFacts, out: &mut Vec<Finding>) {
         return;
     }
     for sig in signer_signatures(pdf) {
-        if sig.budget_hit().is_some() {
-            continue; // not verified, not broken: the file's outcome names the budget
-        }
         let who = format!("'{}' ({})", sig.field.as_deref().unwrap_or("?"), words::signer(sig, lang));
+        if let Some(why) = not_verifiable(sig) {
+            // Not proven broken: KC102 is only for signatures that verifiably fail.
+            let why = words::problem(why, lang);
+            out.push(ctx.finding(
+                Code::KC108,
+                format!("Không kiểm tra được chữ ký {who}: {why}."),
+                format!("Signature {who} could not be verified: {why}."),
+            ));
+            continue;
+        }
         if !sig.intact || !sig.valid {
             let why = reasons(sig, lang, |p| {
                 !matches!(p, SignatureProblem::Untrusted(_) | SignatureProblem::PartialCoverage)
@@ -211,6 +234,17 @@ mod tests {
 
     fn codes(header: &str, signatures: Vec<SignatureFacts>) -> Vec<&'static str> {
         crate::checks::test_support::codes_of(check, header, signatures)
+    }
+
+    #[test]
+    fn a_signature_that_cannot_be_verified_is_kc108_never_kc102() {
+        let mut unsupported = signature("UBND xã Phấn Mễ", ModificationLevel::None);
+        (unsupported.intact, unsupported.valid) = (false, false);
+        unsupported.problems.push(SignatureProblem::Unsupported("GOST R 34.10".into()));
+        assert_eq!(codes(HEADER, vec![unsupported.clone()]), ["KC108"]);
+        let mut broken = unsupported;
+        broken.problems.push(SignatureProblem::DigestMismatch);
+        assert_eq!(codes(HEADER, vec![broken]), ["KC102"], "a digest that fails proves it broken");
     }
 
     const HEADER: &str = "ỦY BAN NHÂN DÂN\nXÃ PHẤN MỄ\nSố: 12/KH-UBND\nPhấn Mễ, ngày 05 tháng 3 năm 2023";
