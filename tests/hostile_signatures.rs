@@ -4,22 +4,13 @@
 
 use kiemchung::checks::signature::modified_after_signing;
 use kiemchung::facts::signature::revision::Coverage;
-use kiemchung::facts::signature::{SignatureFacts, SignatureProblem, TrustStore};
+use kiemchung::facts::signature::{SignatureFacts, SignatureProblem};
 use kiemchung::facts::{facts_from_bytes, Budget, Outcome};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
-const SIGNED: &str = "fixtures/demo/ubnd-xa-demo/evidence/1.2/BC_271_13112023.pdf";
-
-fn original() -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(SIGNED)).unwrap()
-}
-
-fn trust() -> TrustStore {
-    let mut store = TrustStore::builtin();
-    store.add_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trust")).unwrap();
-    store
-}
+#[path = "common/demo_signed.rs"]
+mod demo_signed;
+use demo_signed::{original, trust};
 
 /// The signatures of `bytes`, and how long reading them took.
 fn signatures(bytes: &[u8]) -> (Vec<SignatureFacts>, Duration) {

@@ -13,17 +13,9 @@ use lopdf::{dictionary, Document, Object, Stream};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-const SIGNED: &str = "fixtures/demo/ubnd-xa-demo/evidence/1.2/BC_271_13112023.pdf";
-
-fn original() -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join(SIGNED)).unwrap()
-}
-
-fn trust() -> TrustStore {
-    let mut store = TrustStore::builtin();
-    store.add_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/trust")).unwrap();
-    store
-}
+#[path = "common/demo_signed.rs"]
+mod demo_signed;
+use demo_signed::{original, trust};
 
 fn read(bytes: &[u8], budget: &Budget) -> FileFacts {
     facts_from_bytes(bytes, "pdf", budget, &trust(), Instant::now())
