@@ -149,10 +149,13 @@ impl FactsCache {
     }
 
     /// Keeps facts for the end of the run, unless they depend on this run's circumstances (a file
-    /// over its time budget, a fallback reader that timed out).
+    /// over its time budget, a fallback reader that timed out, a signature validated at the run's
+    /// time because it names no signing time).
     pub fn put(&self, key: String, facts: &FileFacts) {
         let circumstantial = matches!(facts.outcome, Outcome::OverBudget(_))
-            || facts.pdf.as_ref().and_then(|pdf| pdf.text_fallback.as_ref()).is_some_and(|f| f.problem.is_some());
+            || facts.pdf.as_ref().and_then(|pdf| pdf.text_fallback.as_ref()).is_some_and(|f| f.problem.is_some())
+            // Validated at the run's time, not at a signing time the file names.
+            || facts.pdf.as_ref().is_some_and(|pdf| pdf.signatures.iter().any(|s| s.signing_time.is_none()));
         if circumstantial {
             return;
         }
@@ -219,6 +222,28 @@ mod tests {
         write.commit().unwrap();
         assert!(cache.get(&key).is_none());
         assert!(cache.get(&cache.key("other", "pdf")).is_none());
+    }
+
+    /// A signature that names no signing time is validated at the run's time: tomorrow the answer
+    /// may differ (a certificate expires), so such facts are not kept.
+    #[test]
+    fn facts_validated_at_the_run_time_are_not_kept() {
+        use crate::facts::signature::{SignatureFacts, SignatureKind};
+        let dir = tempfile::tempdir().unwrap();
+        let with_signature = |signing_time: Option<jiff::Timestamp>| {
+            let mut sig = SignatureFacts::new(Some("ChuKy".into()), SignatureKind::Signature, None);
+            sig.signing_time = signing_time;
+            let pdf = crate::checks::test_support::pdf_facts("Số: 1/KH-UBND", vec![sig]);
+            FileFacts { size: 1, sha256: None, kind: crate::sniff::Kind::Pdf, outcome: Outcome::Ok, pdf: Some(pdf) }
+        };
+        let cache = FactsCache::open(dir.path(), "t".into()).unwrap();
+        let (dated, undated) = (cache.key("01", "pdf"), cache.key("02", "pdf"));
+        cache.put(dated.clone(), &with_signature(Some("2023-11-15T03:58:07Z".parse().unwrap())));
+        cache.put(undated.clone(), &with_signature(None));
+        cache.flush().unwrap();
+        let cache = FactsCache::open(dir.path(), "t".into()).unwrap();
+        assert!(cache.get(&dated).is_some());
+        assert!(cache.get(&undated).is_none());
     }
 
     #[test]

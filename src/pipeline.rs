@@ -213,6 +213,10 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn new(config: &'a Config, total: usize, notes: &mut Vec<String>) -> Result<Self, Error> {
         let mut budget = config.budget.clone();
+        if let (None, Some(today)) = (budget.validation_time, config.today) {
+            // A fixed day makes the run repeatable: signatures without a signing time too.
+            budget.validation_time = today.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp());
+        }
         if !needs_text(&config.select, &config.ignore) {
             // KC107 compares the signer with the issuing body printed on the header page.
             let header = selected("KC107", &config.select, &config.ignore);

@@ -62,6 +62,9 @@ pub struct Budget {
     pub max_revisions: usize,
     /// Rows, cells, text, shared strings and merged regions of a workbook (xlsx, xls, ods, csv).
     pub workbook: crate::sheet::WorkbookBudget,
+    /// The time a signature that names no signing time is validated at (`None`: the clock). Facts
+    /// that depend on it are never cached: they would be tomorrow's answer to today's question.
+    pub validation_time: Option<jiff::Timestamp>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +97,7 @@ impl Default for Budget {
             max_hashed_bytes: 2 * 1024 * 1024 * 1024,
             max_revisions: 64,
             workbook: crate::sheet::WorkbookBudget::default(),
+            validation_time: None,
         }
     }
 }

@@ -236,7 +236,13 @@ pub fn extract(doc: &Document, bytes: &[u8], trust: &TrustStore, budget: &Budget
                 if let Some(why) = short {
                     facts.problems.push(SignatureProblem::ByteRange(why));
                 }
-                let context = verify::Context { trust, claimed_time, revocation: dss, meter: &meter };
+                let context = verify::Context {
+                    trust,
+                    claimed_time,
+                    revocation: dss,
+                    meter: &meter,
+                    validation_time: budget.validation_time,
+                };
                 verify::signature(&mut facts, &slices, contents, &context)
             }
             (Err(why), _) => facts.problems.push(SignatureProblem::ByteRange(why)),
@@ -272,7 +278,8 @@ pub fn check_contents(
     let mut facts = SignatureFacts::new(None, SignatureKind::Signature, subfilter.map(str::to_string));
     let meter = Meter::new(&Budget::default());
     let revocation = revocation::RevocationData::default();
-    let context = verify::Context { trust, claimed_time: None, revocation: &revocation, meter: &meter };
+    let context =
+        verify::Context { trust, claimed_time: None, revocation: &revocation, meter: &meter, validation_time: None };
     verify::signature(&mut facts, signed, contents, &context);
     facts
 }

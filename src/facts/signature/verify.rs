@@ -22,6 +22,9 @@ pub(super) struct Context<'a> {
     pub revocation: &'a RevocationData,
     /// The file's budgets, shared by its signatures.
     pub meter: &'a super::meter::Meter,
+    /// When a signature names no signing time, its path is validated at this time (the caller's:
+    /// `Budget::validation_time`, else the clock).
+    pub validation_time: Option<jiff::Timestamp>,
 }
 
 pub(super) fn signature(facts: &mut SignatureFacts, slices: &[&[u8]], contents: &[u8], context: &Context) {
@@ -103,7 +106,7 @@ pub(super) fn signature(facts: &mut SignatureFacts, slices: &[&[u8]], contents: 
     facts.key_bits = signer.key.bits();
     // Path validation at the signing time (pyHanko validates at "now" unless told otherwise; the
     // council's question is whether the certificate was good when the document was signed).
-    let time = facts.signing_time.unwrap_or_else(jiff::Timestamp::now);
+    let time = facts.signing_time.or(context.validation_time).unwrap_or_else(jiff::Timestamp::now);
     let path = context.trust.validate(&signer, &certificates, time);
     facts.trust_path = path.path;
     let mut own = RevocationData::default();
