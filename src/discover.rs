@@ -24,7 +24,22 @@ pub struct UnitDir {
     pub root: PathBuf,
     /// The workbook's path relative to the unit, and what reading it gave.
     pub workbook: Option<(String, Result<Sheet, SheetError>)>,
+    /// Other workbooks in the unit folder, not read, each with why (relative to the unit).
+    pub workbooks_left: Vec<(String, LeftBecause)>,
+    /// Several workbooks were equally likely to be the real one: the first by name was read.
+    pub workbook_ambiguous: bool,
     pub files: Vec<Entry>,
+}
+
+/// Why a workbook beside the one read was left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeftBecause {
+    /// Its name says copy, old, draft or backup ("(bản cũ)", "- Copy", "(1)", "nháp").
+    LooksLikeACopy,
+    /// It cannot be read as a self-assessment workbook.
+    Unreadable,
+    /// As likely as the one read (the first by name was read).
+    SameStanding,
 }
 
 /// A discovered file: its path relative to its unit (or to the argument), and on disk.
@@ -222,16 +237,43 @@ impl Tree {
         found
     }
 
-    /// The folder's workbook (the first readable candidate, else the first), read once.
+    /// The folder's workbook, chosen once among its candidates: readable before unreadable, an
+    /// ordinary name before one that says copy/old/draft, then the first by name.
     fn workbook_of<'m>(&self, index: usize, memo: &'m mut [Option<Option<Workbook>>]) -> Option<&'m Workbook> {
         if memo[index].is_none() {
             let candidates = self.folders[index].files.iter().filter(|f| is_workbook_name(&f.path));
-            let mut read: Vec<Workbook> =
-                candidates.map(|f| Workbook { path: f.path.clone(), sheet: read_listed_workbook(f) }).collect();
-            let chosen = match read.iter().position(|w| w.sheet.is_ok()) {
-                Some(i) => Some(read.swap_remove(i)),
-                None => (!read.is_empty()).then(|| read.swap_remove(0)),
-            };
+            let mut read: Vec<(Workbook, bool)> = candidates
+                .map(|f| {
+                    let copy = looks_like_a_copy(&f.path);
+                    (
+                        Workbook {
+                            path: f.path.clone(),
+                            sheet: read_listed_workbook(f),
+                            left: Vec::new(),
+                            ambiguous: false,
+                        },
+                        copy,
+                    )
+                })
+                .collect();
+            // Stable: candidates are in name order, so ties keep it.
+            read.sort_by_key(|(w, copy)| (w.sheet.is_err(), *copy));
+            let mut chosen = None;
+            if !read.is_empty() {
+                let (mut first, first_copy) = read.remove(0);
+                for (other, copy) in read {
+                    let because = if other.sheet.is_err() {
+                        LeftBecause::Unreadable
+                    } else if copy && !first_copy {
+                        LeftBecause::LooksLikeACopy
+                    } else {
+                        first.ambiguous = true;
+                        LeftBecause::SameStanding
+                    };
+                    first.left.push((other.path, because));
+                }
+                chosen = Some(first);
+            }
             memo[index] = Some(chosen);
         }
         memo[index].as_ref().and_then(Option::as_ref)
@@ -270,14 +312,35 @@ impl Tree {
         }
         files.sort_by(|a, b| a.rel.cmp(&b.rel));
         let id = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| slash(dir));
+        let (workbooks_left, workbook_ambiguous) = match &workbook {
+            Some(w) => (w.left.iter().map(|(path, why)| (rel_to(dir, path), *why)).collect(), w.ambiguous),
+            None => (Vec::new(), false),
+        };
         let workbook = workbook.map(|w| (rel_to(dir, &w.path), w.sheet));
-        UnitDir { id, root: shown.path(dir), workbook, files }
+        UnitDir { id, root: shown.path(dir), workbook, workbooks_left, workbook_ambiguous, files }
     }
 }
 
 struct Workbook {
     path: PathBuf,
     sheet: Result<Sheet, SheetError>,
+    /// The folder's other workbooks, not read.
+    left: Vec<(PathBuf, LeftBecause)>,
+    ambiguous: bool,
+}
+
+/// A workbook's name says it is a copy, an old version, a draft or a backup: "(bản cũ)",
+/// "- Copy", "(1)" (a second download), "bản sao", "nháp", "backup".
+fn looks_like_a_copy(path: &Path) -> bool {
+    const MARKS: &[&str] = &["cu", "copy", "old", "draft", "nhap", "backup", "bak", "tmp", "temp"];
+    let stem = path.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    let folded = crate::vn::text::fold(&stem);
+    let words: Vec<&str> = folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let numbered_copy = stem.trim_end().ends_with(')')
+        && stem.rsplit_once('(').is_some_and(|(_, n)| n.trim_end().trim_end_matches(')').trim().parse::<u32>().is_ok());
+    numbered_copy
+        || words.iter().any(|w| MARKS.contains(w))
+        || words.windows(2).any(|pair| pair == ["ban", "sao"] || pair == ["sao", "chep"])
 }
 
 /// Reads a listed workbook from the file that was listed (never through a swapped link).
@@ -363,6 +426,25 @@ fn disambiguate_ids(units: &mut [UnitDir]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_that_say_copy_old_or_draft() {
+        for copy in [
+            "tu-cham-diem (bản cũ).xlsx",
+            "tu-cham-diem - Copy.xlsx",
+            "tu-cham-diem (1).xlsx",
+            "Bản sao tự chấm.xlsx",
+            "tu_cham_nhap.xls",
+            "TuCham_old.ods",
+            "tu-cham-diem.backup.csv",
+        ] {
+            assert!(looks_like_a_copy(Path::new(copy)), "{copy}");
+        }
+        for real in ["tu-cham-diem.xlsx", "Tự chấm điểm CCHC 2025.xlsx", "bang-tu-cham-cuoi.xlsx", "TCTP 1.xlsx"]
+        {
+            assert!(!looks_like_a_copy(Path::new(real)), "{real}");
+        }
+    }
 
     #[test]
     fn slash_joins_parts_and_keeps_a_backslash_inside_a_unix_name() {

@@ -83,6 +83,7 @@ pub fn check(config: &Config) -> Result<Run, Error> {
         .map_err(Error::Assessment)?;
 
     let mut notes = discovery.notes.clone();
+    notes.extend(discovery.units.iter().filter_map(|unit| workbook_choice_note(unit, lang)));
     let reader = Reader::new(config, total, &mut notes)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs.max(1))
@@ -165,6 +166,33 @@ pub fn check(config: &Config) -> Result<Run, Error> {
         summary,
     };
     Ok(Run { report, notes })
+}
+
+/// Which workbook a unit with several was read for, and which were left and why.
+fn workbook_choice_note(unit: &UnitDir, lang: Lang) -> Option<String> {
+    use crate::discover::LeftBecause;
+    let (read, _) = unit.workbook.as_ref()?;
+    if unit.workbooks_left.is_empty() {
+        return None;
+    }
+    let left: Vec<String> = unit
+        .workbooks_left
+        .iter()
+        .map(|(rel, why)| {
+            let why = match why {
+                LeftBecause::LooksLikeACopy => {
+                    lang.pick("tên cho thấy là bản sao/bản cũ/bản nháp", "its name says copy/old/draft")
+                }
+                LeftBecause::Unreadable => lang.pick("không đọc được", "cannot be read"),
+                LeftBecause::SameStanding => lang.pick("ngang hàng với bảng đã đọc", "as likely as the one read"),
+            };
+            format!("'{rel}' ({why})")
+        })
+        .collect();
+    Some(lang.pick(
+        format!("đơn vị {}: đọc bảng tự chấm '{read}'; không đọc {}", unit.id, left.join(", ")),
+        format!("unit {}: read the workbook '{read}'; left {}", unit.id, left.join(", ")),
+    ))
 }
 
 /// Judges one job over its facts.

@@ -397,6 +397,13 @@ rules! {
         en("The PDF shows text whose characters do not decode to readable text (fonts without a usable Unicode map, a file printed to PDF through PostScript); number, date and citations were not checked automatically.",
            "A council member can read the page, the tool cannot: number, date and cited places need a human look.",
            "Export the PDF directly from the original (Save as / Export PDF), not through a PDF printer, and sign it again.")
+    KC608 "several-workbooks" Warning true
+        vi("Thư mục đơn vị có nhiều bảng tự chấm điểm ngang hàng nhau: chỉ một bảng được đọc (bảng đầu tiên theo tên).",
+           "Hội đồng có thể chấm theo bảng khác với bảng đã được kiểm tra.",
+           "Chỉ để lại một bảng tự chấm điểm trong thư mục đơn vị; chuyển bản cũ, bản nháp ra ngoài hoặc đặt tên có chữ \"bản cũ\".")
+        en("The unit folder holds several self-assessment workbooks of equal standing: only one was read (the first by name).",
+           "The council may score from another workbook than the one checked.",
+           "Keep one self-assessment workbook in the unit folder; move old versions and drafts out, or name them \"bản cũ\".")
     KC701 "number-reused" Warning true
         vi("Một số, ký hiệu của cùng cơ quan ban hành xuất hiện trên hai văn bản khác nhau.",
            "Số văn bản trùng cho thấy có văn bản không phải bản phát hành thật.",

@@ -57,6 +57,26 @@ pub(crate) fn check_unit(
     let rels: Vec<&str> = unit.files.iter().map(|e| e.rel.as_str()).collect();
     let workbook_rel = unit.workbook.as_ref().map(|(rel, _)| rel.as_str());
     let attachment = attach(&rels, rows, &known, workbook_rel);
+    if let (true, Some(read)) = (unit.workbook_ambiguous, workbook_rel) {
+        let others: Vec<&str> = unit
+            .workbooks_left
+            .iter()
+            .filter(|(_, why)| *why == crate::discover::LeftBecause::SameStanding)
+            .map(|(rel, _)| rel.as_str())
+            .collect();
+        let others = others.join(", ");
+        findings.push(
+            Finding::new(
+                Code::KC608,
+                lang.pick(
+                    format!("Có nhiều bảng tự chấm điểm ngang hàng nhau: đã đọc '{read}', không đọc {others}."),
+                    format!("Several self-assessment workbooks of equal standing: read '{read}', left {others}."),
+                ),
+            )
+            .unit(Some(&unit.id))
+            .file(Some(read)),
+        );
+    }
 
     for (row, evidence) in rows.iter().zip(&attachment.evidence_of_row) {
         let present: Vec<&FileFacts> = evidence.files.iter().filter_map(|&i| facts[i].as_ref()).collect();

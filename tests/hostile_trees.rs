@@ -178,3 +178,33 @@ fn a_folder_swapped_for_a_link_after_discovery_is_not_followed() {
     );
     assert_eq!(facts.size, 0, "nothing of the outside file was read");
 }
+
+/// Two workbooks in a unit: the one whose name says it is old is left, and the run says which it
+/// read and which it left; two of equal standing are a KC608 finding besides the note.
+#[test]
+fn a_unit_with_several_workbooks_reads_the_real_one_and_says_so() {
+    let root = tempfile::tempdir().unwrap();
+    let unit = root.path().join("don-vi");
+    fs::create_dir_all(&unit).unwrap();
+    fs::write(unit.join("tu-cham.csv"), format!("{HEADER}1.1,Kế hoạch,1,1,Tại Mục I,kh.pdf\n")).unwrap();
+    fs::write(unit.join("tu-cham (bản cũ).csv"), format!("{HEADER}1.1,Kế hoạch,1,1,Tại Mục I,cu.pdf\n")).unwrap();
+    fs::write(unit.join("kh.pdf"), b"%PDF-1.4\n%%EOF\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kiemchung"))
+        .args(["check", "--no-cache", "--no-ocr", "--format", "json"])
+        .arg(root.path())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(report["units"][0]["sheet"], "tu-cham.csv", "{}", report["units"]);
+    assert!(stderr.contains("đọc bảng tự chấm 'tu-cham.csv'") && stderr.contains("tu-cham (bản cũ).csv"), "{stderr}");
+    let codes: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert!(!codes.contains(&"KC504"), "the old workbook's listing is not read: {codes:?}");
+    assert!(!codes.contains(&"KC608"), "no ambiguity: {codes:?}");
+
+    fs::rename(unit.join("tu-cham (bản cũ).csv"), unit.join("tu-cham-2.csv")).unwrap();
+    let (report, _) = check(root.path());
+    let kc608: Vec<&Value> = report["findings"].as_array().unwrap().iter().filter(|f| f["code"] == "KC608").collect();
+    assert_eq!(kc608.len(), 1, "{:#?}", report["findings"]);
+    assert!(kc608[0]["message"].as_str().unwrap().contains("tu-cham.csv"), "{kc608:?}");
+}
