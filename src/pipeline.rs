@@ -245,11 +245,11 @@ impl<'a> Reader<'a> {
             // A fixed day makes the run repeatable: signatures without a signing time too.
             budget.validation_time = today.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| z.timestamp());
         }
-        if !needs_text(&config.select, &config.ignore) {
-            // KC107 compares the signer with the issuing body printed on the header page.
-            let header = selected("KC107", &config.select, &config.ignore);
-            budget.text = if header { facts::TextScope::Header } else { facts::TextScope::None };
-        }
+        budget.text = match text_needed(&config.select, &config.ignore) {
+            crate::rules::Needs::AllText => budget.text,
+            crate::rules::Needs::HeaderPage => facts::TextScope::Header,
+            crate::rules::Needs::Nothing => facts::TextScope::None,
+        };
         let cache = open_cache(config, &budget, notes)?;
         Ok(Reader { config, budget, cache, done: AtomicUsize::new(0), total })
     }
@@ -315,13 +315,14 @@ fn open_cache(
     }
 }
 
-/// Does any selected rule look at the text of a document beyond its header (number, date, citations,
-/// tables, scans)?
-fn needs_text(select: &[String], ignore: &[String]) -> bool {
-    const TEXT_RULES: &[&str] = &["KC2", "KC3", "KC4", "KC503", "KC603", "KC605", "KC606", "KC7"];
-    crate::checks::registry::RULES
+/// How much page text the selected rules need, as each rule declares in the registry.
+fn text_needed(select: &[String], ignore: &[String]) -> crate::rules::Needs {
+    crate::rules::RULES
         .iter()
-        .any(|rule| TEXT_RULES.iter().any(|p| rule.code.starts_with(p)) && selected(rule.code, select, ignore))
+        .filter(|rule| selected(rule.code, select, ignore))
+        .map(|rule| rule.needs)
+        .max()
+        .unwrap_or(crate::rules::Needs::Nothing)
 }
 
 fn selected(code: &str, select: &[String], ignore: &[String]) -> bool {

@@ -7,7 +7,25 @@ use kiemchung::model::Lang;
 use kiemchung::report::{render, Format, RenderOptions};
 use kiemchung::{check, Config, Report};
 
+mod common;
+
 const DEMO: &str = "fixtures/demo";
+
+/// A PDF whose text layer decodes its small letters to private-use characters (a ToUnicode map
+/// into U+E000…), as a layer that lost its diacritics does: the unreadable layer KC607 reports.
+fn garbled_pdf() -> Vec<u8> {
+    use lopdf::{dictionary, Stream};
+    let cmap = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n1 begincodespacerange <00> <FF> endcodespacerange\n2 beginbfrange <20> <5A> <0020> <61> <7A> <E000> endbfrange\nendcmap end end\n";
+    let font = |doc: &mut lopdf::Document| {
+        let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.to_vec()));
+        dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "ToUnicode" => to_unicode }
+    };
+    let lines = (0..30).map(|i| {
+        format!("UY BAN NHAN DAN XA PHAN ME {i} So: 12/KH-UBND Phan Me, ngay 05 thang 3 nam 2023 Ke hoach cai cach")
+            .into_bytes()
+    });
+    common::one_page_pdf(font, lines.collect())
+}
 
 fn demo_report(lang: Lang) -> Report {
     let mut trust = TrustStore::builtin();
@@ -58,4 +76,37 @@ fn xlsx_report() {
         }
     }
     insta::assert_snapshot!("xlsx_cells", text);
+}
+
+/// `--select CODE` never silences CODE: each rule alone finds exactly what it finds in the full run
+/// (a run reads as much text as its selected rules declare they need), on the demo and on the real
+/// Vietnamese documents in fixtures.
+#[test]
+fn selecting_one_rule_never_silences_it() {
+    let garbled = tempfile::tempdir().unwrap();
+    std::fs::write(garbled.path().join("ke-hoach.pdf"), garbled_pdf()).unwrap();
+    let garbled = garbled.path().to_str().unwrap().to_string();
+    for target in [DEMO, "fixtures/vn-real", garbled.as_str()] {
+        let run = |select: Vec<String>| {
+            let mut trust = TrustStore::builtin();
+            trust.add_dir(std::path::Path::new("fixtures/trust")).unwrap();
+            let config = Config::builder([target])
+                .jobs(2)
+                .trust(trust)
+                .select(select)
+                .today(jiff::civil::date(2026, 12, 7))
+                .build();
+            check(&config).expect("the fixture checks").report.findings
+        };
+        let all = run(Vec::new());
+        assert!(!all.is_empty(), "{target}: the full run finds something");
+        if target == garbled {
+            assert!(all.iter().any(|f| f.code == "KC607"), "the garbled layer is KC607: {all:?}");
+        }
+        for rule in kiemchung::rules::RULES {
+            let alone = run(vec![rule.code.to_string()]);
+            let expected: Vec<&kiemchung::Finding> = all.iter().filter(|f| f.code == rule.code).collect();
+            assert_eq!(alone.iter().collect::<Vec<_>>(), expected, "{target}: --select {}", rule.code);
+        }
+    }
 }
