@@ -159,11 +159,22 @@ pub fn read_grids_within(
         Kind::Text if is_csv => vec![("csv".to_string(), read::csv_grid(bytes, budget)?)],
         kind @ (Kind::Xlsx | Kind::Ods | Kind::Zip) => {
             check_unzipped_size(bytes)?;
-            read::calamine_grids(bytes, kind, budget)?
+            contained(|| read::calamine_grids(bytes, kind, budget))?
         }
-        Kind::Ole => read::calamine_grids(bytes, Kind::Ole, budget)?,
+        Kind::Ole => contained(|| read::calamine_grids(bytes, Kind::Ole, budget))?,
         Kind::Empty => return Err(SheetError::Corrupt("empty file".into())),
         other => return Err(SheetError::Corrupt(format!("not a workbook (content is {})", other.as_str()))),
+    })
+}
+
+/// calamine asserts on some malformed containers (a compound file whose sector size is not a
+/// power of two panics in its CFB reader): a workbook that makes the reader panic is corrupt, and
+/// discovery, which reads workbooks outside any per-file containment, goes on.
+fn contained(
+    read: impl FnOnce() -> Result<Vec<(String, Grid)>, SheetError>,
+) -> Result<Vec<(String, Grid)>, SheetError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|panic| {
+        Err(SheetError::Corrupt(format!("the workbook reader failed: {}", crate::facts::panic_message(&panic))))
     })
 }
 

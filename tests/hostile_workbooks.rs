@@ -305,3 +305,31 @@ fn explanations_made_to_slow_the_citation_reader() {
     };
     assert_read("tu-cham.csv", csv);
 }
+
+/// Compound files that make calamine's CFB reader panic or loop (found by the workbook fuzz target):
+/// the workbook is corrupt, and the run that discovers it goes on with every file in the report.
+#[test]
+fn a_workbook_that_makes_the_reader_panic_is_corrupt_and_the_run_goes_on() {
+    // A sector chain that loops (calamine followed it past 2 GB): refused before calamine sees it.
+    let looping =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/calamine-cfb-chain-loop.xls")).unwrap();
+    let result = kiemchung::sheet::read_workbook_bytes(&looping, false);
+    assert!(matches!(result, Err(kiemchung::sheet::SheetError::Corrupt(_))), "{result:?}");
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/calamine-cfb-panic.xls")).unwrap();
+    let result = std::panic::catch_unwind(|| kiemchung::sheet::read_workbook_bytes(&bytes, false));
+    assert!(matches!(result, Ok(Err(kiemchung::sheet::SheetError::Corrupt(_)))), "{result:?}");
+
+    let root = tempfile::tempdir().unwrap();
+    let unit = root.path().join("don-vi");
+    std::fs::create_dir_all(&unit).unwrap();
+    std::fs::write(unit.join("tu-cham.xls"), &bytes).unwrap();
+    std::fs::write(unit.join("kh.pdf"), b"%PDF-1.4\n%%EOF\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kiemchung"))
+        .args(["check", "--no-cache", "--no-ocr", "--format", "json"])
+        .arg(root.path())
+        .output()
+        .unwrap();
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["files"].as_array().unwrap().len(), 2);
+}

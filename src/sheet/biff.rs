@@ -40,12 +40,15 @@ fn u32_at(data: &[u8], at: usize) -> Option<u64> {
 }
 
 pub(super) fn prescan(bytes: &[u8], budget: &WorkbookBudget) -> Result<(), SheetError> {
-    let Ok(mut file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
-        return Ok(()); // not a compound file: calamine says what is wrong with it
-    };
-    let Ok(stream) = file.open_stream("/Workbook").or_else(|_| file.open_stream("/Book")) else {
-        return Ok(());
-    };
+    // calamine's own compound-file reader follows sector chains without looking for loops (a
+    // 1.5 KB file grew a chain past 2 GB) and asserts on odd sector sizes: only a file the `cfb`
+    // crate, which validates its chains, opens is handed on.
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes))
+        .map_err(|e| SheetError::Corrupt(format!("xls: not a valid compound file ({e})")))?;
+    let stream = file
+        .open_stream("/Workbook")
+        .or_else(|_| file.open_stream("/Book"))
+        .map_err(|_| SheetError::Corrupt("xls: no Workbook stream".into()))?;
     let mut data = Vec::new();
     // A stream is made of the file's own sectors: it cannot be much longer than the file.
     if stream.take(2 * bytes.len() as u64 + 1).read_to_end(&mut data).is_err() || data.len() > 2 * bytes.len() {
