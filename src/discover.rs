@@ -7,16 +7,13 @@
 //! written.
 
 use crate::facts::open::{open_listed, FileId};
-use crate::sheet::{read_workbook_bytes, Sheet, SheetError};
+use crate::sheet::{read_workbook_file, Sheet, SheetError};
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "csv"];
 /// Folders deeper than this below an argument are not entered (a real submission nests a handful).
 pub const MAX_DEPTH: usize = 256;
-/// Larger workbooks are refused: a self-assessment sheet is a few hundred rows.
-const MAX_WORKBOOK_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Debug)]
 pub struct UnitDir {
@@ -346,13 +343,7 @@ fn looks_like_a_copy(path: &Path) -> bool {
 /// Reads a listed workbook from the file that was listed (never through a swapped link).
 fn read_listed_workbook(file: &Listed) -> Result<Sheet, SheetError> {
     let handle = open_listed(&file.open, Some(file.id)).map_err(|e| SheetError::Corrupt(e.to_string()))?;
-    let mut bytes = Vec::new();
-    handle.take(MAX_WORKBOOK_BYTES + 1).read_to_end(&mut bytes).map_err(|e| SheetError::Corrupt(e.to_string()))?;
-    if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
-        return Err(SheetError::OverBudget(format!("file size: > {MAX_WORKBOOK_BYTES} bytes")));
-    }
-    let is_csv = file.path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    read_workbook_bytes(&bytes, is_csv)
+    read_workbook_file(handle, &file.path)
 }
 
 /// Paths as the user would write them: the argument joined with the part below it.

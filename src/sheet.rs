@@ -117,8 +117,14 @@ pub(crate) type Grid = Vec<Vec<Data>>;
 
 /// Reads the workbook at `path` (kind by content).
 pub fn read_workbook(path: &Path) -> Result<Sheet, SheetError> {
-    let mut bytes = Vec::new();
     let file = std::fs::File::open(path).map_err(|e| SheetError::Corrupt(e.to_string()))?;
+    read_workbook_file(file, path)
+}
+
+/// [`read_workbook`] from a file already opened (discovery opens the file it listed); `path`
+/// names it (a `.csv` is read as CSV).
+pub fn read_workbook_file(file: std::fs::File, path: &Path) -> Result<Sheet, SheetError> {
+    let mut bytes = Vec::new();
     file.take(MAX_WORKBOOK_BYTES + 1).read_to_end(&mut bytes).map_err(|e| SheetError::Corrupt(e.to_string()))?;
     if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
         return Err(SheetError::OverBudget(format!("file size: > {MAX_WORKBOOK_BYTES} bytes")));
