@@ -29,7 +29,7 @@ while (($#)); do
         *) targets+=("$1"); shift ;;
     esac
 done
-((${#targets[@]})) || targets=(text_parsers cms workbook pdf_facts)
+((${#targets[@]})) || targets=(text_parsers cms workbook pdf_facts fallback)
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
     echo "fuzz/run.sh: cargo-fuzz is missing: cargo install cargo-fuzz" >&2
@@ -45,7 +45,7 @@ mkdir -p fuzz/logs
 status=0
 for target in "${targets[@]}"; do
     case "$target" in
-        pdf_facts) max_len=32768; extra=(-dict=fuzz/pdf.dict) ;;
+        pdf_facts | fallback) max_len=32768; extra=(-dict=fuzz/pdf.dict) ;;
         workbook) max_len=65536; extra=() ;;
         cms) max_len=16384; extra=() ;;
         *) max_len=4096; extra=() ;;

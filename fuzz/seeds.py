@@ -106,6 +106,7 @@ def main() -> None:
         data = pdf.read_bytes()
         if len(data) <= MAX_PDF:
             put(args.out / "pdf_facts", data)
+            put(args.out / "fallback", data)
         for blob in CONTENTS.findall(data)[:4]:
             digits = re.sub(rb"\s", b"", blob)
             der = bytes.fromhex(digits[: len(digits) // 2 * 2].decode())

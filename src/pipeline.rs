@@ -10,9 +10,8 @@ use crate::discover::{discover, Discovery, Entry, UnitDir};
 use crate::error::Error;
 use crate::facts::{self, Budget, FileFacts};
 use crate::model::*;
-use crate::records::{self, Tally};
+use crate::records::{self, Tally, UnitLedger};
 use crate::report::{Format, RenderOptions};
-use crate::sheet::Row;
 use crate::spill::{Encoded, Spill};
 use crate::unit::{check_unit, contained, Judged};
 use rayon::prelude::*;
@@ -71,17 +70,20 @@ impl Streamed {
 
 /// Files outside units are read in batches of this many (a unit is always one batch).
 const LOOSE_BATCH: usize = 64;
+/// Findings across units are set aside this many at a time.
+const LATE_SLICE: usize = 4096;
 
-/// One piece of work: a unit, or a batch of files given on their own or lying beside units.
-enum Job<'a> {
-    Unit(&'a UnitDir),
+/// One piece of work: a unit, or a batch of files given on their own or lying beside units. A job
+/// owns what discovery found for it, so its workbook and file list go when it has been judged.
+enum Job {
+    Unit(UnitDir),
     /// Checked on their own (no unit, no criterion).
-    Loose(&'a [Entry]),
+    Loose(Vec<Entry>),
     /// A province folder's own files: listed, not evidence.
-    Outside(&'a [Entry]),
+    Outside(Vec<Entry>),
 }
 
-impl Job<'_> {
+impl Job {
     fn entries(&self) -> &[Entry] {
         match self {
             Job::Unit(unit) => &unit.files,
@@ -90,10 +92,19 @@ impl Job<'_> {
     }
 }
 
-fn jobs(discovery: &Discovery) -> Vec<Job<'_>> {
-    let mut jobs: Vec<Job> = discovery.units.iter().map(Job::Unit).collect();
-    jobs.extend(discovery.loose.chunks(LOOSE_BATCH).map(Job::Loose));
-    jobs.extend(discovery.outside.chunks(LOOSE_BATCH).map(Job::Outside));
+fn batches(entries: Vec<Entry>, job: fn(Vec<Entry>) -> Job) -> Vec<Job> {
+    let mut batches = Vec::new();
+    let mut entries = entries.into_iter().peekable();
+    while entries.peek().is_some() {
+        batches.push(job(entries.by_ref().take(LOOSE_BATCH).collect()));
+    }
+    batches
+}
+
+fn jobs(discovery: Discovery) -> Vec<Job> {
+    let mut jobs: Vec<Job> = discovery.units.into_iter().map(Job::Unit).collect();
+    jobs.extend(batches(discovery.loose, Job::Loose));
+    jobs.extend(batches(discovery.outside, Job::Outside));
     jobs
 }
 
@@ -107,8 +118,9 @@ pub fn check(config: &Config) -> Result<Run, Error> {
 pub fn check_streamed(config: &Config) -> Result<Streamed, Error> {
     let lang = config.lang;
     let discovery = discover(&config.paths).map_err(Error::Input)?;
-    let jobs = jobs(&discovery);
-    let total: usize = jobs.iter().map(|job| job.entries().len()).sum();
+    let total: usize = discovery.units.iter().map(|unit| unit.files.len()).sum::<usize>()
+        + discovery.loose.len()
+        + discovery.outside.len();
     if total == 0 && discovery.units.is_empty() {
         return Err(Error::NothingToCheck(lang.pick(
             "không có tệp nào để kiểm tra (thư mục rỗng?)".to_string(),
@@ -136,6 +148,11 @@ pub fn check_streamed(config: &Config) -> Result<Streamed, Error> {
 
     let mut notes = discovery.notes.clone();
     notes.extend(discovery.units.iter().filter_map(|unit| workbook_choice_note(unit, lang)));
+    // What the unit records need of each unit, kept light: its workbook goes with its job.
+    let ledgers: Vec<UnitLedger> =
+        discovery.units.iter().map(|unit| UnitLedger::of(unit, config.catalog.as_ref())).collect();
+    let jobs = jobs(discovery);
+    let job_count = jobs.len();
     let reader = Reader::new(config, total, &mut notes)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs.max(1))
@@ -166,13 +183,13 @@ pub fn check_streamed(config: &Config) -> Result<Streamed, Error> {
     // Each job's facts live only while it is judged; its records and findings go to the spill.
     let sink = std::sync::Mutex::new(Sink::new());
     pool.install(|| {
-        jobs.par_iter().enumerate().for_each(|(index, job)| {
+        jobs.into_par_iter().enumerate().for_each(|(index, job)| {
             let facts = match &prefetched {
                 Some(all) => std::mem::take(&mut *all[index].lock().unwrap_or_else(|e| e.into_inner())),
                 None => reader.read(job.entries()),
             };
-            let judged = judge(job, &facts, config, &frame);
-            drop(facts);
+            let judged = judge(&job, &facts, config, &frame);
+            drop((facts, job));
             let set_aside = set_aside(judged, config);
             sink.lock().unwrap_or_else(|e| e.into_inner()).take(index, set_aside);
         })
@@ -193,24 +210,20 @@ pub fn check_streamed(config: &Config) -> Result<Streamed, Error> {
 
     // Across units, once every unit is judged.
     // Their findings go last among equals, as if from one more job after every unit.
+    // In slices, so that their encoding is never a second copy of all of them.
     let mut late = contained(|| crate::checks::cross_unit::check(&documents, lang));
     drop(documents);
     late.retain(|f| selected(f.code, &config.select, &config.ignore));
     late.iter().for_each(|finding| tally.finding(finding));
+    late.sort_by(finding_order);
     let mut findings = findings;
-    Spill::encode(&mut late, finding_order)
-        .and_then(|encoded| findings.push(jobs.len(), encoded))
-        .map_err(|why| spill_error(why, lang))?;
+    for slice in late.chunks_mut(LATE_SLICE) {
+        Spill::encode(slice, finding_order)
+            .and_then(|encoded| findings.push(job_count, encoded))
+            .map_err(|why| spill_error(why, lang))?;
+    }
     drop(late);
-    let unit_rows: Vec<&[Row]> = discovery
-        .units
-        .iter()
-        .map(|unit| match &unit.workbook {
-            Some((_, Ok(sheet))) => sheet.rows.as_slice(),
-            _ => &[],
-        })
-        .collect();
-    let units = tally.unit_records(&discovery.units, &unit_rows, config.catalog.as_ref());
+    let units = tally.unit_records(&ledgers);
     let summary = tally.summary(&units);
     let catalog_id = config.catalog.as_ref().map_or(crate::catalog::WORKBOOK_ID, |c| c.id.as_str());
     let head = Report {

@@ -65,6 +65,43 @@ pub(crate) fn file_record(
     }
 }
 
+/// What a unit's record needs of its workbook, taken before the unit's job (which owns the
+/// workbook) runs: the rows whose points count, with their self-scores.
+pub(crate) struct UnitLedger {
+    id: String,
+    path: String,
+    sheet: Option<String>,
+    rows: usize,
+    /// (criterion code, self-score) of the rows that count: a catalog's criteria, or, without
+    /// one, the well-formed codes with no row below them.
+    counted: Vec<(String, Option<f64>)>,
+}
+
+impl UnitLedger {
+    pub fn of(unit: &UnitDir, catalog: Option<&Catalog>) -> Self {
+        let rows: &[Row] = match &unit.workbook {
+            Some((_, Ok(sheet))) => &sheet.rows,
+            _ => &[],
+        };
+        let leaf = |code: &str| !rows.iter().any(|r| r.code.starts_with(&format!("{code}.")));
+        let counted = rows
+            .iter()
+            .filter(|r| match catalog.and_then(|c| c.get(&r.code)) {
+                Some(c) => c.kind == CriterionKind::Criterion,
+                None => r.code_is_wellformed && leaf(&r.code),
+            })
+            .map(|r| (r.code.clone(), r.score))
+            .collect();
+        UnitLedger {
+            id: unit.id.clone(),
+            path: crate::discover::slash(&unit.root),
+            sheet: unit.workbook.as_ref().map(|(rel, _)| rel.clone()),
+            rows: rows.len(),
+            counted,
+        }
+    }
+}
+
 /// What the unit records and the summary need, gathered item by item as they go to the spill:
 /// a national run never holds every record and finding at once.
 #[derive(Default)]
@@ -135,33 +172,31 @@ impl Tally {
     }
 
     /// One record per unit, sorted by id: points claimed, and at risk where a criterion has a zero.
-    pub fn unit_records(&self, units: &[UnitDir], rows: &[&[Row]], catalog: Option<&Catalog>) -> Vec<UnitRecord> {
+    pub fn unit_records(&self, ledgers: &[UnitLedger]) -> Vec<UnitRecord> {
         let none = UnitTally::default();
-        let mut records = Vec::new();
-        for (unit, rows) in units.iter().zip(rows) {
-            let tally = self.units.get(&unit.id).unwrap_or(&none);
-            let leaf = |code: &str| !rows.iter().any(|r| r.code.starts_with(&format!("{code}.")));
-            let counted: Vec<&Row> = rows
-                .iter()
-                .filter(|r| match catalog.and_then(|c| c.get(&r.code)) {
-                    Some(c) => c.kind == CriterionKind::Criterion,
-                    None => r.code_is_wellformed && leaf(&r.code),
-                })
-                .collect();
-            let claimed: f64 = counted.iter().filter_map(|r| r.score).sum();
-            let at_risk: f64 =
-                counted.iter().filter(|r| tally.zero_criteria.contains(r.code.as_str())).filter_map(|r| r.score).sum();
-            records.push(UnitRecord {
-                id: unit.id.clone(),
-                path: crate::discover::slash(&unit.root),
-                sheet: unit.workbook.as_ref().map(|(rel, _)| rel.clone()),
-                claimed: round_points(claimed),
-                at_risk: round_points(at_risk),
-                rows: rows.len(),
-                files: self.files_per_unit.get(&unit.id).copied().unwrap_or_default(),
-                findings: tally.counts.clone(),
-            });
-        }
+        let mut records: Vec<UnitRecord> = ledgers
+            .iter()
+            .map(|ledger| {
+                let tally = self.units.get(&ledger.id).unwrap_or(&none);
+                let claimed: f64 = ledger.counted.iter().filter_map(|(_, score)| *score).sum();
+                let at_risk: f64 = ledger
+                    .counted
+                    .iter()
+                    .filter(|(code, _)| tally.zero_criteria.contains(code))
+                    .filter_map(|(_, score)| *score)
+                    .sum();
+                UnitRecord {
+                    id: ledger.id.clone(),
+                    path: ledger.path.clone(),
+                    sheet: ledger.sheet.clone(),
+                    claimed: round_points(claimed),
+                    at_risk: round_points(at_risk),
+                    rows: ledger.rows,
+                    files: self.files_per_unit.get(&ledger.id).copied().unwrap_or_default(),
+                    findings: tally.counts.clone(),
+                }
+            })
+            .collect();
         records.sort_by(|a, b| a.id.cmp(&b.id));
         records
     }
