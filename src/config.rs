@@ -32,6 +32,7 @@ pub struct Config {
     pub(crate) cache_dir: Option<PathBuf>,
     pub(crate) progress: Option<ProgressFn>,
     pub(crate) today: Option<Date>,
+    pub(crate) spill_after: usize,
 }
 
 impl Config {
@@ -54,6 +55,7 @@ impl Config {
                 cache_dir: None,
                 progress: None,
                 today: None,
+                spill_after: crate::spill::IN_MEMORY,
             },
         }
     }
@@ -125,6 +127,12 @@ impl ConfigBuilder {
     /// The day the run is judged on (the last-resort assessment year); default: the clock's.
     pub fn today(mut self, today: Date) -> Self {
         self.config.today = Some(today);
+        self
+    }
+    /// Bytes of records and findings held in memory before the rest go to a temporary file
+    /// (default 16 MiB: a province stays in memory, a country goes to disk).
+    pub fn spill_after(mut self, bytes: usize) -> Self {
+        self.config.spill_after = bytes;
         self
     }
     pub fn build(self) -> Config {

@@ -181,7 +181,7 @@ pub fn check_streamed(config: &Config) -> Result<Streamed, Error> {
         prefetched.take().map(|all| all.into_iter().map(std::sync::Mutex::new).collect());
 
     // Each job's facts live only while it is judged; its records and findings go to the spill.
-    let sink = std::sync::Mutex::new(Sink::new());
+    let sink = std::sync::Mutex::new(Sink::new(config.spill_after));
     pool.install(|| {
         jobs.into_par_iter().enumerate().for_each(|(index, job)| {
             let facts = match &prefetched {
@@ -272,10 +272,10 @@ fn set_aside(judged: Judged, config: &Config) -> SetAside {
 }
 
 impl Sink {
-    fn new() -> Self {
+    fn new(in_memory: usize) -> Self {
         Sink {
-            files: Spill::new(file_order),
-            findings: Spill::new(finding_order),
+            files: Spill::new(file_order, in_memory / 2),
+            findings: Spill::new(finding_order, in_memory / 2),
             tally: Tally::default(),
             documents: Vec::new(),
             failed: None,

@@ -12,7 +12,7 @@ use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::marker::PhantomData;
 
 /// Bytes held in memory before the store moves to a temporary file (a province fits).
-const IN_MEMORY: usize = 16 << 20;
+pub(crate) const IN_MEMORY: usize = 16 << 20;
 /// Read buffer per job when merging from the file: a national run merges thousands of jobs.
 const CURSOR_BUFFER: usize = 8 << 10;
 
@@ -21,6 +21,7 @@ pub(crate) struct Spill<T> {
     store: Store,
     segments: Vec<Segment>,
     order: fn(&T, &T) -> Ordering,
+    in_memory: usize,
     /// Why the store stayed in memory, once (a temporary file could not be made).
     pub kept_in_memory: Option<String>,
     _items: PhantomData<fn() -> T>,
@@ -44,11 +45,13 @@ enum Store {
 }
 
 impl<T: Serialize + DeserializeOwned> Spill<T> {
-    pub fn new(order: fn(&T, &T) -> Ordering) -> Self {
+    /// A spill that holds `in_memory` bytes before it moves to a temporary file.
+    pub fn new(order: fn(&T, &T) -> Ordering, in_memory: usize) -> Self {
         Spill {
             store: Store::Memory(Vec::new()),
             segments: Vec::new(),
             order,
+            in_memory,
             kept_in_memory: None,
             _items: PhantomData,
         }
@@ -71,7 +74,7 @@ impl<T: Serialize + DeserializeOwned> Spill<T> {
             return Ok(());
         }
         if let Store::Memory(memory) = &self.store {
-            if memory.len() + encoded.bytes.len() > IN_MEMORY && self.kept_in_memory.is_none() {
+            if memory.len() + encoded.bytes.len() > self.in_memory && self.kept_in_memory.is_none() {
                 match tempfile::tempfile() {
                     Ok(mut file) => {
                         file.write_all(memory)?;
@@ -231,10 +234,7 @@ mod tests {
     }
 
     fn spill_of(jobs: &[Vec<(u32, String)>], in_memory: bool) -> Spill<(u32, String)> {
-        let mut spill = Spill::new(by_key);
-        if !in_memory {
-            spill.store = Store::Disk { file: tempfile::tempfile().unwrap(), len: 0 };
-        }
+        let mut spill = Spill::new(by_key, if in_memory { IN_MEMORY } else { 0 });
         // Pushed in reverse, as jobs may finish in any order.
         for (job, items) in jobs.iter().enumerate().rev() {
             spill.push(job, Spill::encode(&mut items.clone(), by_key).unwrap()).unwrap();
@@ -253,6 +253,7 @@ mod tests {
         expected.sort_by(by_key);
         for in_memory in [true, false] {
             let spill = spill_of(&jobs, in_memory);
+            assert_eq!(matches!(spill.store, Store::Disk { .. }), !in_memory);
             let merged: Vec<_> = spill.merged().map(Result::unwrap).collect();
             assert_eq!(merged, expected, "in memory: {in_memory}");
         }
