@@ -47,7 +47,12 @@ impl Tree {
         };
         let tree = Tree::of_archive(&archive, &file.path, stem(&file.path), &self.budget);
         let part = tree.units(&file.path, &shown.path(&file.path));
-        Ok((!part.units.is_empty()).then_some(part))
+        // A zip of zips too deep to open is still a container of submissions: it is listed so that
+        // the refusal (with its budget) is seen.
+        let refused_zip = |entry: &super::Entry| {
+            matches!(entry.source, Source::OverBudget(_)) && crate::archive::is_zip_name(Path::new(&entry.rel))
+        };
+        Ok((!part.units.is_empty() || part.outside.iter().any(refused_zip)).then_some(part))
     }
 
     /// The folders a zip's entry names make, under `root` (the zip's path).
