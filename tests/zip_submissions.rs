@@ -3,11 +3,14 @@
 //! bombs stop at a named budget, names that leave the zip are findings and never read, names from
 //! Windows code pages read as Vietnamese, and nothing is written anywhere.
 
+#[path = "common/zipped.rs"]
+mod zipped;
+
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use zipped::{contents, findings, unit_files, zip_folder};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -26,45 +29,6 @@ fn copy_tree(from: &Path, to: &Path) {
             fs::copy(entry.path(), target).unwrap();
         }
     }
-}
-
-/// Every file below `dir` with its bytes: compared before and after a run.
-fn contents(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut seen = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in fs::read_dir(&folder).unwrap().flatten() {
-            let path = entry.path();
-            if entry.file_type().unwrap().is_dir() {
-                seen.insert(path.clone(), Vec::new());
-                stack.push(path);
-            } else {
-                seen.insert(path.clone(), fs::read(&path).unwrap());
-            }
-        }
-    }
-    seen
-}
-
-/// A zip of `dir`'s files as Windows' "Send to → Compressed folder" lays it out: under `top` (a
-/// folder entry first, as Windows writes one), or the folder's contents with no top folder.
-fn zip_folder(dir: &Path, top: Option<&str>) -> Vec<u8> {
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    let prefix = top.map(|t| format!("{t}/")).unwrap_or_default();
-    if let Some(top) = top {
-        out.add_directory(top, options).unwrap();
-    }
-    for (path, bytes) in contents(dir) {
-        let name = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-        if path.is_dir() {
-            out.add_directory(format!("{prefix}{name}"), options).unwrap();
-        } else {
-            out.start_file(format!("{prefix}{name}"), options).unwrap();
-            out.write_all(&bytes).unwrap();
-        }
-    }
-    out.finish().unwrap().into_inner()
 }
 
 /// A zip of named entries, deflated.
@@ -119,28 +83,6 @@ fn check(paths: &[&Path], extra: &[&str]) -> Checked {
 }
 
 type FindingKey = (String, String, String, String, String);
-
-fn findings(report: &Value) -> Vec<FindingKey> {
-    let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| (text(&f["code"]), text(&f["unit"]), text(&f["criterion"]), text(&f["file"]), text(&f["message"])))
-        .collect()
-}
-
-/// The files of units (unit, path inside it, status, hash); files outside units show where they lie.
-fn unit_files(report: &Value) -> Vec<(String, String, String, String)> {
-    let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
-    report["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| !f["unit"].is_null())
-        .map(|f| (text(&f["unit"]), text(&f["path"]), text(&f["status"]), text(&f["sha256"])))
-        .collect()
-}
 
 fn assert_same_as_folder(zip_run: &Checked, folder_run: &Checked, what: &str) {
     assert!(!findings(&folder_run.report).is_empty());
