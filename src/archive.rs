@@ -172,9 +172,17 @@ impl Archive {
         }
         // The declared count is read before the central directory is parsed: a directory of
         // millions of entries is refused without being held in memory.
-        if let Some(declared) = declared_entries(&mut reader) {
-            if declared > budget.max_entries as u64 {
-                return Err(Refused::OverBudget(format!("zip entries: {declared} > {}", budget.max_entries)));
+        if let Some(declared) = declared_directory(&mut reader) {
+            if declared.entries > budget.max_entries as u64 {
+                return Err(Refused::OverBudget(format!("zip entries: {} > {}", declared.entries, budget.max_entries)));
+            }
+            // Names, extra fields and comments of every entry are held while the zip is read.
+            let max_bytes = budget.max_entries as u64 * DIRECTORY_BYTES_PER_ENTRY;
+            if declared.bytes > max_bytes {
+                return Err(Refused::OverBudget(format!(
+                    "zip central directory: {} bytes > {max_bytes}",
+                    declared.bytes
+                )));
             }
         }
         let zip = zip::ZipArchive::new(reader).map_err(|e| Refused::NotAZip(e.to_string()))?;
@@ -206,9 +214,21 @@ impl Archive {
     }
 }
 
-/// The entry count the end-of-central-directory record declares (zip64's when it says so), or
-/// `None` when it cannot be found (the zip reader will then refuse the file itself).
-fn declared_entries(reader: &mut BlobReader) -> Option<u64> {
+/// Central-directory bytes allowed per entry budgeted: a name, an extra field and a comment of an
+/// ordinary size (a real entry takes about 150).
+const DIRECTORY_BYTES_PER_ENTRY: u64 = 1024;
+
+/// What the end-of-central-directory record declares.
+#[derive(Debug, PartialEq, Eq)]
+struct Declared {
+    entries: u64,
+    /// The central directory's size.
+    bytes: u64,
+}
+
+/// The entry count and directory size the end-of-central-directory record declares (zip64's when
+/// it says so), or `None` when it cannot be found (the zip reader will then refuse the file itself).
+fn declared_directory(reader: &mut BlobReader) -> Option<Declared> {
     const EOCD: &[u8] = b"PK\x05\x06";
     let len = reader.len();
     let tail_len = len.min(65_535 + 22);
@@ -217,20 +237,23 @@ fn declared_entries(reader: &mut BlobReader) -> Option<u64> {
     reader.read_exact(&mut tail).ok()?;
     let at = tail.windows(4).rposition(|w| w == EOCD)?;
     let record = tail.get(at..at + 22)?;
-    let count = u64::from(u16::from_le_bytes([record[10], record[11]]));
-    if count != 0xFFFF {
-        return Some(count);
+    let entries = u64::from(u16::from_le_bytes([record[10], record[11]]));
+    let bytes = u64::from(u32::from_le_bytes([record[12], record[13], record[14], record[15]]));
+    let plain = Declared { entries, bytes };
+    if entries != 0xFFFF && bytes != 0xFFFF_FFFF {
+        return Some(plain);
     }
     // Zip64: the locator sits just before the record and points at the zip64 record.
-    let locator = tail.get(at.checked_sub(20)?..at)?;
-    if &locator[..4] != b"PK\x06\x07" {
-        return Some(count);
-    }
+    let Some(locator) = tail.get(at.saturating_sub(20)..at).filter(|l| l.len() == 20 && l[..4] == *b"PK\x06\x07")
+    else {
+        return Some(plain);
+    };
     let offset = u64::from_le_bytes(locator[8..16].try_into().ok()?);
     let mut record = [0u8; 56];
     reader.seek(SeekFrom::Start(offset)).ok()?;
     reader.read_exact(&mut record).ok()?;
-    (&record[..4] == b"PK\x06\x06").then(|| u64::from_le_bytes(record[32..40].try_into().unwrap_or_default()))
+    let field = |at: usize| u64::from_le_bytes(record[at..at + 8].try_into().unwrap_or_default());
+    (record[..4] == *b"PK\x06\x06").then(|| Declared { entries: field(32), bytes: field(40) })
 }
 
 /// An entry of an archive, to be read when its facts are needed.
@@ -319,4 +342,54 @@ impl<R: Read> Read for Capped<R> {
 /// Is this file name a zip archive's?
 pub fn is_zip_name(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zip_of(count: usize) -> Vec<u8> {
+        let mut out = zip::ZipWriter::new(io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        for i in 0..count {
+            out.start_file(format!("{i}.pdf"), options).unwrap();
+            out.write_all(b"%PDF").unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    fn reader(bytes: Vec<u8>) -> BlobReader {
+        BlobReader { blob: Arc::new(Blob::Bytes(bytes)), position: 0, file: None }
+    }
+
+    #[test]
+    fn the_end_record_declares_the_count_and_the_directory_size() {
+        let declared = declared_directory(&mut reader(zip_of(3))).unwrap();
+        assert_eq!(declared.entries, 3);
+        assert!(declared.bytes > 3 * 46 && declared.bytes < 3 * 100, "{declared:?}");
+        assert_eq!(declared_directory(&mut reader(b"not a zip".to_vec())), None);
+    }
+
+    #[test]
+    fn budgets_refuse_before_the_directory_is_read() {
+        let few = ArchiveBudget { max_entries: 2, ..ArchiveBudget::default() };
+        let refused = Archive::open_bytes(zip_of(3), 0, &few).unwrap_err();
+        assert_eq!(refused, Refused::OverBudget("zip entries: 3 > 2".into()));
+        let opened = Archive::open_bytes(zip_of(2), 0, &few).unwrap();
+        assert_eq!(opened.entries().len(), 2);
+        let deep = Archive::open_bytes(zip_of(1), 2, &ArchiveBudget::default()).unwrap_err();
+        assert_eq!(deep, Refused::OverBudget("zip nesting: 2 > 1".into()));
+        assert!(matches!(Archive::open_bytes(b"PK\x05\x06".to_vec(), 0, &few), Err(Refused::NotAZip(_))));
+    }
+
+    #[test]
+    fn a_member_is_read_within_its_declared_size() {
+        let archive = Archive::open_bytes(zip_of(1), 0, &ArchiveBudget::default()).unwrap();
+        let member = Member { archive, index: 0, size: 4, extension: "pdf".into(), encrypted: false };
+        assert_eq!(member.read_bytes(4).unwrap(), b"%PDF");
+        assert!(matches!(member.read_bytes(3), Err(EntryError::OverBudget(_))));
+        let understated = Member { size: 2, ..member };
+        assert!(matches!(understated.read_bytes(100), Err(EntryError::Unreadable(_))));
+    }
 }

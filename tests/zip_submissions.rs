@@ -10,9 +10,9 @@ use serde_json::Value;
 use std::fs;
 use std::io::Write;
 use std::path::Path;
-use zipped::{contents, findings, unit_files, zip_folder};
 use std::process::Command;
 use std::time::{Duration, Instant};
+use zipped::{contents, findings, unit_files, zip_folder};
 
 const DEMO_UNIT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/ubnd-xa-demo");
 const TRUST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/trust");
@@ -245,7 +245,14 @@ fn names_that_leave_the_zip_are_findings_and_never_read() {
     let zip = input.path().join("xa-evil.zip");
     let hostile: Vec<(&str, &[u8])> =
         ["../evil.pdf", "/abs.pdf", "C:\\x.pdf", "1.1/../../up.pdf"].iter().map(|n| (*n, evil)).collect();
-    fs::write(&zip, unit_with(&hostile)).unwrap();
+    let mut bytes = unit_with(&hostile);
+    // A symlink entry (Info-ZIP keeps links so), pointing out of the folder.
+    {
+        let mut out = zip::ZipWriter::new_append(std::io::Cursor::new(&mut bytes)).unwrap();
+        out.add_symlink("1.1/link.pdf", "/etc/passwd", zip::write::SimpleFileOptions::default()).unwrap();
+        out.finish().unwrap();
+    }
+    fs::write(&zip, bytes).unwrap();
     let before = contents(input.path());
 
     let run = check(&[&zip], &[]);
@@ -258,6 +265,9 @@ fn names_that_leave_the_zip_are_findings_and_never_read() {
         assert!(kc609.iter().any(|f| f.1 == "xa-evil" && f.3 == name), "{name}: {kc609:?}");
     }
     assert_eq!(kc609.len(), 4);
+    let link = file(&run.report, "1.1/link.pdf");
+    assert_eq!((&link["status"], &link["sha256"]), (&Value::from("skipped"), &Value::Null), "{link}");
+    assert!(link["problem"].as_str().unwrap().contains("liên kết"), "{link}");
     assert!(file(&run.report, "1.1/kh.pdf")["sha256"].is_string(), "the rest of the unit is read");
     assert_eq!(contents(input.path()), before, "nothing written, inside or beside the zip");
     assert!(!input.path().parent().unwrap().join("evil.pdf").exists());
