@@ -62,13 +62,14 @@ struct Checked {
     elapsed: Duration,
 }
 
-/// `kiemchung check PATHS --format json`, with a temporary folder of its own that must stay empty
+/// `kiemchung check PATHS --format json` (`--no-cache` unless `extra` names a cache), with a temporary folder of its own that must stay empty
 /// (nothing of a zip is extracted anywhere).
 fn check(paths: &[&Path], extra: &[&str]) -> Checked {
     let scratch = tempfile::tempdir().unwrap();
     let started = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_kiemchung"))
-        .args(["check", "--format", "json", "--no-cache", "--no-ocr", "--trust", TRUST])
+        .args(["check", "--format", "json", "--no-ocr", "--trust", TRUST])
+        .args(if extra.contains(&"--cache") { &[][..] } else { &["--no-cache"][..] })
         .args(extra)
         .args(paths)
         .env("TMPDIR", scratch.path())
@@ -296,6 +297,26 @@ fn names_in_a_windows_code_page_read_as_vietnamese_in_nfc() {
     }
     let missing: Vec<FindingKey> = findings(&run.report).into_iter().filter(|f| f.0 == "KC504").collect();
     assert!(missing.is_empty(), "{missing:?}");
+}
+
+/// Entries are cached by content like files: a second run over the zip answers from the cache
+/// and prints what an uncached run prints.
+#[test]
+fn a_zip_read_through_the_cache_gives_the_same_report() {
+    let zips = tempfile::tempdir().unwrap();
+    let zip = zips.path().join("ubnd-xa-demo.zip");
+    fs::write(&zip, zip_folder(Path::new(DEMO_UNIT), None)).unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let uncached = check(&[&zip], &[]);
+    let cache_arg = cache.path().to_str().unwrap();
+    let first = check(&[&zip], &["--cache", cache_arg]);
+    let stored = fs::metadata(cache.path().join("facts.redb")).unwrap().len();
+    let second = check(&[&zip], &["--cache", cache_arg]);
+    assert!(stored > 0);
+    for run in [&first, &second] {
+        assert_eq!(run.report["findings"], uncached.report["findings"]);
+        assert_eq!(run.report["files"], uncached.report["files"]);
+    }
 }
 
 /// A zip attached as evidence inside a unit folder stays evidence (KC604), not a folder.
