@@ -61,15 +61,36 @@ pub fn extract_listed(
     trust: &TrustStore,
     cache: Option<&FactsCache>,
 ) -> FileFacts {
+    match cache {
+        None => crate::facts::extract_listed(path, id, budget, trust),
+        Some(cache) => extract_loaded(crate::facts::load(path, id, budget), budget, trust, Some(cache)),
+    }
+}
+
+/// Facts of bytes already read (a listed file, or an entry of a zip: the key is the content's
+/// hash and the name's extension, wherever the bytes came from), through `cache`.
+pub fn extract_loaded(
+    loaded: Result<crate::facts::LoadedFile, Box<FileFacts>>,
+    budget: &Budget,
+    trust: &TrustStore,
+    cache: Option<&FactsCache>,
+) -> FileFacts {
     use sha2::{Digest, Sha256};
-    let Some(cache) = cache else {
-        return crate::facts::extract_listed(path, id, budget, trust);
-    };
-    let loaded = match crate::facts::load(path, id, budget) {
+    let loaded = match loaded {
         Ok(loaded) => loaded,
         Err(facts) => return *facts,
     };
     let sha256 = crate::facts::hex(&Sha256::digest(&loaded.bytes));
+    let Some(cache) = cache else {
+        return crate::facts::facts_from_hashed_bytes(
+            &loaded.bytes,
+            sha256,
+            &loaded.extension,
+            budget,
+            trust,
+            loaded.started,
+        );
+    };
     let key = cache.key(&sha256, &loaded.extension);
     if let Some(facts) = cache.get(&key) {
         return facts;

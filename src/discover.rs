@@ -3,11 +3,14 @@
 //! recursion (a folder nested thousands deep costs a loop, not a stack), sorted, deterministic;
 //! symlinks are never followed out of the root, linked folders are not followed at all (no loops),
 //! special files are skipped with a reason. Each file's identity (device, inode) is recorded so
-//! that reading it later opens that same file, not what a swapped link points to. Nothing is
-//! written.
+//! that reading it later opens that same file, not what a swapped link points to. A zip where a
+//! unit or province folder would be is listed as that folder (`zip`). Nothing is written.
 
+mod zip;
+
+use crate::archive::{ArchiveBudget, Member};
 use crate::facts::open::{open_listed, FileId};
-use crate::sheet::{read_workbook_file, Sheet, SheetError};
+use crate::sheet::{read_workbook_bytes, read_workbook_file, Sheet, SheetError};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -39,16 +42,27 @@ pub enum LeftBecause {
     SameStanding,
 }
 
-/// A discovered file: its path relative to its unit (or to the argument), and on disk.
+/// A discovered file: its path relative to its unit (or to the argument), and where its bytes are.
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub rel: String,
-    /// What to open: the file itself, or for a link inside the root, the file it resolved to.
-    pub path: PathBuf,
+    pub source: Source,
     /// Why it is not read (a link out of the root, a FIFO…); None for a regular file.
     pub skip: Option<String>,
-    /// The file as listed; reading refuses anything else.
-    pub id: Option<FileId>,
+}
+
+/// Where a discovered file's bytes are.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// On disk. `path`: what to open, the file itself or, for a link inside the root, the file it
+    /// resolved to; `id`: the file as listed (reading refuses anything else).
+    Disk { path: PathBuf, id: Option<FileId> },
+    /// An entry of a zip read as a folder, inflated into memory when its facts are needed.
+    Zip(Member),
+    /// Refused at listing: a zip budget (which one, with its numbers).
+    OverBudget(String),
+    /// Not read (`Entry::skip` says why); `escapes`: a zip entry whose name leaves the zip.
+    NotRead { escapes: bool },
 }
 
 #[derive(Debug, Default)]
@@ -63,6 +77,11 @@ pub struct Discovery {
 
 /// Discovers every PATH argument. Err only for a path that does not exist or cannot be read.
 pub fn discover(paths: &[PathBuf]) -> Result<Discovery, String> {
+    discover_within(paths, &ArchiveBudget::default())
+}
+
+/// [`discover`], zips read as folders within `budget`.
+pub fn discover_within(paths: &[PathBuf], budget: &ArchiveBudget) -> Result<Discovery, String> {
     let mut found = Discovery::default();
     for path in paths {
         let meta =
@@ -70,13 +89,30 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, String> {
         if meta.is_file() {
             // Named by the user: a link is followed, to the file it names now.
             let open = fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-            let id = Some(FileId::of(&meta));
-            found.loose.push(Entry { rel: path.display().to_string(), path: open, skip: None, id });
+            let id = FileId::of(&meta);
+            let rel = path.display().to_string();
+            let source = match crate::archive::is_zip_name(path).then(|| zip::discover_zip(&open, id, path, budget)) {
+                Some(Ok(part)) => {
+                    found.absorb_argument(part, path);
+                    continue;
+                }
+                Some(Err(crate::archive::Refused::OverBudget(which))) => Source::OverBudget(which),
+                _ => Source::Disk { path: open, id: Some(id) },
+            };
+            found.loose.push(Entry { rel, source, skip: None });
             continue;
         }
         let root = fs::canonicalize(path).map_err(|e| format!("'{}': {}", path.display(), io_reason(&e)))?;
-        let tree = Tree::list(&root);
-        let mut part = tree.units(&root, path);
+        let tree = Tree::list(&root, budget);
+        found.absorb_argument(tree.units(&root, path), path);
+    }
+    disambiguate_ids(&mut found.units);
+    Ok(found)
+}
+
+impl Discovery {
+    /// One argument's units and files: with no unit at all, its files are checked one by one.
+    fn absorb_argument(&mut self, mut part: Discovery, path: &Path) {
         if part.units.is_empty() {
             if !part.outside.is_empty() {
                 part.notes.push(format!(
@@ -86,13 +122,15 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, String> {
             }
             part.loose.append(&mut part.outside);
         }
-        found.units.append(&mut part.units);
-        found.loose.append(&mut part.loose);
-        found.outside.append(&mut part.outside);
-        found.notes.append(&mut part.notes);
+        self.absorb(part);
     }
-    disambiguate_ids(&mut found.units);
-    Ok(found)
+
+    fn absorb(&mut self, mut part: Discovery) {
+        self.units.append(&mut part.units);
+        self.loose.append(&mut part.loose);
+        self.outside.append(&mut part.outside);
+        self.notes.append(&mut part.notes);
+    }
 }
 
 pub fn io_reason(error: &std::io::Error) -> String {
@@ -103,11 +141,35 @@ pub fn io_reason(error: &std::io::Error) -> String {
     }
 }
 
-/// A listed file: where it is, what to open, and its identity.
+/// A listed file: where it is shown to be (inside a zip: the zip's path joined with the entry's
+/// name), and where its bytes are.
 struct Listed {
     path: PathBuf,
-    open: PathBuf,
-    id: FileId,
+    source: Source,
+}
+
+impl Listed {
+    fn on_disk(path: PathBuf, open: PathBuf, id: FileId) -> Listed {
+        Listed { path, source: Source::Disk { path: open, id: Some(id) } }
+    }
+}
+
+/// A file not read, and why.
+struct Skipped {
+    path: PathBuf,
+    reason: String,
+    /// A zip entry whose name leaves the zip: the name as written (shown as it is).
+    escapes: Option<String>,
+}
+
+impl Skipped {
+    fn new(path: PathBuf, reason: impl Into<String>) -> Skipped {
+        Skipped { path, reason: reason.into(), escapes: None }
+    }
+
+    fn source(&self) -> Source {
+        Source::NotRead { escapes: self.escapes.is_some() }
+    }
 }
 
 /// One folder of the listed tree.
@@ -116,18 +178,21 @@ struct Folder {
     files: Vec<Listed>,
     /// Indices of sub-folders in the tree, sorted by name.
     dirs: Vec<usize>,
-    skipped: Vec<(PathBuf, String)>,
+    skipped: Vec<Skipped>,
 }
 
 /// Every folder below a root, listed once.
 struct Tree {
     root: PathBuf,
     folders: Vec<Folder>,
+    /// The unit id of the root folder when its name is not the id (a zip's: its stem).
+    root_id: Option<String>,
+    budget: ArchiveBudget,
 }
 
 impl Tree {
-    fn list(root: &Path) -> Tree {
-        let mut tree = Tree { root: root.to_path_buf(), folders: Vec::new() };
+    fn list(root: &Path, budget: &ArchiveBudget) -> Tree {
+        let mut tree = Tree { root: root.to_path_buf(), folders: Vec::new(), root_id: None, budget: *budget };
         let mut pending = vec![(root.to_path_buf(), 0usize, None::<usize>)];
         while let Some((path, depth, parent)) = pending.pop() {
             let index = tree.folders.len();
@@ -150,7 +215,7 @@ impl Tree {
             Ok(entries) => entries,
             Err(error) => {
                 let reason = format!("không đọc được thư mục: {}", io_reason(&error));
-                folder.skipped.push((folder.path.clone(), reason));
+                folder.skipped.push(Skipped::new(folder.path.clone(), reason));
                 return (folder, subdirs);
             }
         };
@@ -158,36 +223,38 @@ impl Tree {
         paths.sort();
         for path in paths {
             let Ok(meta) = fs::symlink_metadata(&path) else {
-                folder.skipped.push((path, "không đọc được thông tin tệp".into()));
+                folder.skipped.push(Skipped::new(path, "không đọc được thông tin tệp"));
                 continue;
             };
             let kind = meta.file_type();
             if kind.is_dir() {
                 if depth + 1 > MAX_DEPTH {
-                    folder.skipped.push((path, format!("thư mục lồng quá sâu (hơn {MAX_DEPTH} cấp): không đọc")));
+                    folder
+                        .skipped
+                        .push(Skipped::new(path, format!("thư mục lồng quá sâu (hơn {MAX_DEPTH} cấp): không đọc")));
                 } else {
                     subdirs.push(path);
                 }
             } else if kind.is_file() {
-                folder.files.push(Listed { open: path.clone(), id: FileId::of(&meta), path });
+                folder.files.push(Listed::on_disk(path.clone(), path, FileId::of(&meta)));
             } else if kind.is_symlink() {
                 match fs::canonicalize(&path) {
-                    Ok(target) if !target.starts_with(&self.root) => {
-                        folder.skipped.push((path, "liên kết trỏ ra ngoài thư mục được kiểm tra: không theo".into()))
-                    }
+                    Ok(target) if !target.starts_with(&self.root) => folder
+                        .skipped
+                        .push(Skipped::new(path, "liên kết trỏ ra ngoài thư mục được kiểm tra: không theo")),
                     Ok(target) => match fs::metadata(&target) {
                         Ok(meta) if meta.is_file() => {
-                            folder.files.push(Listed { path, open: target, id: FileId::of(&meta) })
+                            folder.files.push(Listed::on_disk(path, target, FileId::of(&meta)))
                         }
                         Ok(_) => {
-                            folder.skipped.push((path, "liên kết tới thư mục: không theo (tránh vòng lặp)".into()))
+                            folder.skipped.push(Skipped::new(path, "liên kết tới thư mục: không theo (tránh vòng lặp)"))
                         }
-                        Err(_) => folder.skipped.push((path, "liên kết hỏng".into())),
+                        Err(_) => folder.skipped.push(Skipped::new(path, "liên kết hỏng")),
                     },
-                    Err(_) => folder.skipped.push((path, "liên kết hỏng".into())),
+                    Err(_) => folder.skipped.push(Skipped::new(path, "liên kết hỏng")),
                 }
             } else {
-                folder.skipped.push((path, "tệp đặc biệt (FIFO, socket, thiết bị): không đọc".into()));
+                folder.skipped.push(Skipped::new(path, "tệp đặc biệt (FIFO, socket, thiết bị): không đọc"));
             }
         }
         (folder, subdirs)
@@ -214,20 +281,24 @@ impl Tree {
                 continue;
             }
             for file in &folder.files {
-                found.outside.push(Entry {
-                    rel: shown.of(&file.path),
-                    path: file.open.clone(),
-                    skip: None,
-                    id: Some(file.id),
-                });
+                let rel = shown.of(&file.path);
+                // A zip beside units, or where a unit would be, is read as a folder when it holds units.
+                let source = match crate::archive::is_zip_name(&file.path).then(|| self.zip_units(file, &shown)) {
+                    Some(Ok(Some(part))) => {
+                        found.absorb(part);
+                        continue;
+                    }
+                    Some(Err(crate::archive::Refused::OverBudget(which))) => Source::OverBudget(which),
+                    _ => file.source.clone(),
+                };
+                found.outside.push(Entry { rel, source, skip: None });
             }
-            for (path, reason) in &folder.skipped {
-                found.outside.push(Entry {
-                    rel: shown.of(path),
-                    path: path.clone(),
-                    skip: Some(reason.clone()),
-                    id: None,
-                });
+            for skipped in &folder.skipped {
+                let rel = match &skipped.escapes {
+                    Some(name) => format!("{}/{name}", shown.of(&skipped.path)),
+                    None => shown.of(&skipped.path),
+                };
+                found.outside.push(Entry { rel, source: skipped.source(), skip: Some(skipped.reason.clone()) });
             }
             pending.extend(folder.dirs.iter().rev());
         }
@@ -295,20 +366,22 @@ impl Tree {
         while let Some(below) = pending.pop() {
             let folder = &self.folders[below];
             for file in &folder.files {
-                files.push(Entry {
-                    rel: rel_to(dir, &file.path),
-                    path: file.open.clone(),
-                    skip: None,
-                    id: Some(file.id),
-                });
+                files.push(Entry { rel: rel_to(dir, &file.path), source: file.source.clone(), skip: None });
             }
-            for (path, reason) in &folder.skipped {
-                files.push(Entry { rel: rel_to(dir, path), path: path.clone(), skip: Some(reason.clone()), id: None });
+            for skipped in &folder.skipped {
+                let rel = match &skipped.escapes {
+                    Some(name) => name.clone(),
+                    None => rel_to(dir, &skipped.path),
+                };
+                files.push(Entry { rel, source: skipped.source(), skip: Some(skipped.reason.clone()) });
             }
             pending.extend(&folder.dirs);
         }
         files.sort_by(|a, b| a.rel.cmp(&b.rel));
-        let id = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| slash(dir));
+        let id = match (&self.root_id, index) {
+            (Some(root_id), 0) => root_id.clone(),
+            _ => dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| slash(dir)),
+        };
         let (workbooks_left, workbook_ambiguous) = match &workbook {
             Some(w) => (w.left.iter().map(|(path, why)| (rel_to(dir, path), *why)).collect(), w.ambiguous),
             None => (Vec::new(), false),
@@ -340,10 +413,25 @@ fn looks_like_a_copy(path: &Path) -> bool {
         || words.windows(2).any(|pair| pair == ["ban", "sao"] || pair == ["sao", "chep"])
 }
 
-/// Reads a listed workbook from the file that was listed (never through a swapped link).
+/// Reads a listed workbook from the file that was listed (never through a swapped link), or from
+/// its zip entry.
 fn read_listed_workbook(file: &Listed) -> Result<Sheet, SheetError> {
-    let handle = open_listed(&file.open, Some(file.id)).map_err(|e| SheetError::Corrupt(e.to_string()))?;
-    read_workbook_file(handle, &file.path)
+    match &file.source {
+        Source::Disk { path, id } => {
+            let handle = open_listed(path, *id).map_err(|e| SheetError::Corrupt(e.to_string()))?;
+            read_workbook_file(handle, &file.path)
+        }
+        Source::Zip(member) => {
+            use crate::archive::EntryError;
+            let bytes = member.read_bytes(crate::sheet::MAX_WORKBOOK_BYTES).map_err(|e| match e {
+                EntryError::OverBudget(which) => SheetError::OverBudget(which),
+                EntryError::Unreadable(why) => SheetError::Corrupt(why),
+            })?;
+            read_workbook_bytes(&bytes, member.extension == "csv")
+        }
+        Source::OverBudget(which) => Err(SheetError::OverBudget(which.clone())),
+        Source::NotRead { .. } => Err(SheetError::Corrupt("not read".into())),
+    }
 }
 
 /// Paths as the user would write them: the argument joined with the part below it.

@@ -3,6 +3,7 @@
 //! facts per file (parallel) → checks (pure) → report.
 
 pub mod annex;
+pub mod archive;
 pub mod assessment;
 pub mod attach;
 pub mod cache;

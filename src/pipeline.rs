@@ -6,7 +6,7 @@ use crate::assessment::{self, year_without_documents, Assessment, Evidence, Requ
 use crate::catalog::criterion_key;
 use crate::checks::{check_file, FileContext};
 use crate::config::{Config, Progress};
-use crate::discover::{discover, Discovery, Entry, UnitDir};
+use crate::discover::{discover_within, Discovery, Entry, Source, UnitDir};
 use crate::error::Error;
 use crate::facts::{self, Budget, FileFacts};
 use crate::model::*;
@@ -117,7 +117,7 @@ pub fn check(config: &Config) -> Result<Run, Error> {
 /// Runs the whole check, keeping files and findings in the spill until they are written.
 pub fn check_streamed(config: &Config) -> Result<Streamed, Error> {
     let lang = config.lang;
-    let discovery = discover(&config.paths).map_err(Error::Input)?;
+    let discovery = discover_within(&config.paths, &config.budget.archive).map_err(Error::Input)?;
     let total: usize = discovery.units.iter().map(|unit| unit.files.len()).sum::<usize>()
         + discovery.loose.len()
         + discovery.outside.len();
@@ -338,6 +338,7 @@ fn judge(job: &Job, facts: &[Option<FileFacts>], config: &Config, frame: &Assess
         Job::Loose(entries) | Job::Outside(entries) => {
             let checked = matches!(job, Job::Loose(_));
             let mut judged = Judged::default();
+            judged.findings.extend(crate::unit::escaping_entries(None, entries, config.lang));
             for (entry, facts) in entries.iter().zip(facts) {
                 if let (true, Some(facts)) = (checked, facts) {
                     let ctx = FileContext {
@@ -406,8 +407,26 @@ impl<'a> Reader<'a> {
     }
 
     fn extract(&self, entry: &Entry) -> FileFacts {
-        let trust = &self.config.trust;
-        crate::cache::extract_listed(&entry.path, entry.id, &self.budget, trust, self.cache.as_ref())
+        let (trust, budget, cache) = (&self.config.trust, &self.budget, self.cache.as_ref());
+        match &entry.source {
+            Source::Disk { path, id } => crate::cache::extract_listed(path, *id, budget, trust, cache),
+            // Keyed by content like a file on disk: the same bytes give the same facts.
+            Source::Zip(member) => crate::cache::extract_loaded(member.load(budget), budget, trust, cache),
+            Source::OverBudget(which) => FileFacts {
+                size: 0,
+                sha256: None,
+                kind: crate::sniff::Kind::Unknown,
+                outcome: facts::Outcome::OverBudget(which.clone()),
+                pdf: None,
+            },
+            Source::NotRead { .. } => facts::FileFacts {
+                size: 0,
+                sha256: None,
+                kind: crate::sniff::Kind::Unknown,
+                outcome: facts::Outcome::Unreadable(facts::Problem::Io("not read".into())),
+                pdf: None,
+            },
+        }
     }
 
     /// Writes what the cache still holds; the reason when it could not.

@@ -421,6 +421,13 @@ rules! {
         en("The unit folder holds several self-assessment workbooks of equal standing: only one was read (the first by name).",
            "The council may score from another workbook than the one checked.",
            "Keep one self-assessment workbook in the unit folder; move old versions and drafts out, or name them \"bản cũ\".")
+    KC609 "archive-entry-escapes" Warning true Nothing
+        vi("Tệp nén (.zip) của hồ sơ có một mục mang tên đi ra ngoài thư mục (\"../\", đường dẫn tuyệt đối, ổ đĩa \"C:\", dấu \"\\\" làm dấu phân cách): mục đó không được đọc.",
+           "Giải nén tệp như vậy có thể ghi đè tệp ngoài thư mục; nội dung của mục không được kiểm tra và hội đồng có thể không thấy nó.",
+           "Nén lại thư mục đơn vị bằng chức năng nén của Windows (Gửi tới → Thư mục nén), không đặt đường dẫn tương đối hay tuyệt đối vào tên tệp.")
+        en("The submission's zip has an entry whose name leaves the folder (\"../\", an absolute path, a drive \"C:\", \"\\\" as a separator): the entry was not read.",
+           "Extracting such a zip can overwrite files outside the folder; the entry's content was not checked and the council may not see it.",
+           "Zip the unit folder again with Windows' own compression (Send to → Compressed folder), with no relative or absolute paths in names.")
     KC701 "number-reused" Warning true AllText
         vi("Một số, ký hiệu của cùng cơ quan ban hành xuất hiện trên hai văn bản khác nhau.",
            "Số văn bản trùng cho thấy có văn bản không phải bản phát hành thật.",

@@ -17,7 +17,7 @@ mod read;
 pub use read::WorkbookBudget;
 
 /// Larger workbooks are refused: a self-assessment sheet is a few hundred rows.
-const MAX_WORKBOOK_BYTES: u64 = 64 * 1024 * 1024;
+pub const MAX_WORKBOOK_BYTES: u64 = 64 * 1024 * 1024;
 /// Rows searched for the header.
 const HEADER_SEARCH_ROWS: usize = 20;
 

@@ -9,7 +9,7 @@ use crate::checks::cross_unit::Document;
 use crate::checks::registry::Code;
 use crate::checks::sheet::{check_row, RowContext};
 use crate::checks::{check_file, FileContext};
-use crate::discover::UnitDir;
+use crate::discover::{Entry, Source, UnitDir};
 use crate::facts::{FileFacts, Outcome, Problem};
 use crate::model::*;
 use crate::records;
@@ -110,6 +110,7 @@ pub(crate) fn check_unit(
         }
     }
 
+    findings.extend(escaping_entries(Some(&unit.id), &unit.files, lang));
     let mut records = Vec::with_capacity(unit.files.len());
     for (i, entry) in unit.files.iter().enumerate() {
         let is_workbook = Some(entry.rel.as_str()) == workbook_rel;
@@ -134,6 +135,22 @@ pub(crate) fn check_unit(
     }
     let documents = attached_documents(facts, &records);
     Judged { findings, records, not_judged, documents }
+}
+
+/// KC609 for each zip entry whose name leaves the zip: listed (status `skipped`), never read.
+pub(crate) fn escaping_entries(unit: Option<&str>, entries: &[Entry], lang: Lang) -> Vec<Finding> {
+    entries
+        .iter()
+        .filter(|entry| matches!(entry.source, Source::NotRead { escapes: true }))
+        .map(|entry| {
+            let name = &entry.rel;
+            let message = lang.pick(
+                format!("Mục '{name}' trong tệp nén có tên đi ra ngoài thư mục: không được đọc, không giải nén."),
+                format!("The zip entry '{name}' has a name that leaves the folder: not read, not extracted."),
+            );
+            Finding::new(Code::KC609, message).unit(unit).file(Some(name))
+        })
+        .collect()
 }
 
 /// The readable PDFs a unit attaches to some criterion, as the cross-unit checks see them.
@@ -203,7 +220,8 @@ mod tests {
     use crate::facts::sniff::Kind;
 
     fn record(path: &str) -> FileRecord {
-        let entry = crate::discover::Entry { rel: path.into(), path: path.into(), skip: None, id: None };
+        let source = Source::Disk { path: path.into(), id: None };
+        let entry = crate::discover::Entry { rel: path.into(), source, skip: None };
         let facts = FileFacts { size: 1, sha256: Some("ab".into()), kind: Kind::Pdf, outcome: Outcome::Ok, pdf: None };
         records::file_record(Some("xa-a"), &entry, Some(&facts), vec!["1.1".into()], true, Lang::Vi)
     }

@@ -2,6 +2,9 @@
 //! and a fresh corpus from `../shared/tools/gen_corpus.py`, both scored by `../shared/tools/score.py`.
 //! Required in CI (`CI=true`): a missing corpus or generator fails there instead of skipping.
 
+#[path = "common/zipped.rs"]
+mod zipped;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -119,6 +122,42 @@ fn synthetic_mini_is_scored_exactly() {
     let single = dir.path().join("report-1.json");
     check_corpus_with_jobs(&corpus, &single, "1");
     assert_eq!(std::fs::read(&single).unwrap(), std::fs::read(&report_path).unwrap(), "--jobs 1 and --jobs 2 differ");
+}
+
+/// Each unit of synthetic-mini zipped (a folder of unit zips), and the whole corpus zipped: the
+/// findings and the units' files are the folders' (DESIGN.md: a zip is read as the folder).
+#[test]
+fn synthetic_mini_zipped_gives_the_folders_findings() {
+    let Some(shared) = shared() else { return };
+    let corpus = shared.join("corpus/synthetic-mini");
+    let dir = tempfile::tempdir().unwrap();
+    let folder = check_corpus(&corpus, &dir.path().join("folder.json"));
+    let of_zips = dir.path().join("don-vi-nen");
+    std::fs::create_dir_all(&of_zips).unwrap();
+    for unit in folder["units"].as_array().unwrap() {
+        let id = unit["id"].as_str().unwrap();
+        std::fs::write(of_zips.join(format!("{id}.zip")), zipped::zip_folder(&corpus.join(id), None)).unwrap();
+    }
+    let whole = dir.path().join("synthetic-mini.zip");
+    std::fs::write(&whole, zipped::zip_folder(&corpus, Some("synthetic-mini"))).unwrap();
+    for zipped_input in [&of_zips, &whole] {
+        let out = Command::new(env!("CARGO_BIN_EXE_kiemchung"))
+            .arg("check")
+            .arg(zipped_input)
+            .arg("--catalog")
+            .arg(corpus.join("catalog.toml"))
+            .arg("--trust")
+            .arg(corpus.join("trust"))
+            .args(["--no-cache", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let what = zipped_input.display();
+        assert_eq!(report["summary"]["units"], 3, "{what}");
+        assert_eq!(zipped::findings(&report), zipped::findings(&folder), "{what}: findings");
+        assert_eq!(zipped::unit_files(&report), zipped::unit_files(&folder), "{what}: files");
+    }
 }
 
 #[test]

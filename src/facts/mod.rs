@@ -62,6 +62,8 @@ pub struct Budget {
     pub max_revisions: usize,
     /// Rows, cells, text, shared strings and merged regions of a workbook (xlsx, xls, ods, csv).
     pub workbook: crate::sheet::WorkbookBudget,
+    /// Zips read as unit or province folders: entries, inflated bytes, ratio, nesting.
+    pub archive: crate::archive::ArchiveBudget,
     /// The time a signature that names no signing time is validated at (`None`: the clock). Facts
     /// that depend on it are never cached: they would be tomorrow's answer to today's question.
     pub validation_time: Option<jiff::Timestamp>,
@@ -97,6 +99,7 @@ impl Default for Budget {
             max_hashed_bytes: 2 * 1024 * 1024 * 1024,
             max_revisions: 64,
             workbook: crate::sheet::WorkbookBudget::default(),
+            archive: crate::archive::ArchiveBudget::default(),
             validation_time: None,
         }
     }
@@ -199,21 +202,38 @@ pub fn load(path: &Path, id: Option<open::FileId>, budget: &Budget) -> Result<Lo
     };
     let file = opened.map_err(|error| Box::new(unreadable_io(error.to_string())))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    load_from(file, size, extension, started, budget)
+}
+
+/// [`load`] from any reader of `size` bytes (an entry of a zip): hashed only above the parse
+/// budget, refused above the file budget, read whole otherwise.
+pub fn load_from(
+    mut reader: impl Read,
+    size: u64,
+    extension: String,
+    started: Instant,
+    budget: &Budget,
+) -> Result<LoadedFile, Box<FileFacts>> {
     if size > budget.max_parse_bytes && size <= budget.max_file_bytes {
-        return Err(Box::new(hashed_not_parsed(file, size, budget)));
+        return Err(Box::new(hashed_not_parsed(&mut reader, size, budget)));
     }
     // Held until the facts are made: the bytes and every parse of them.
     let permit = memory::reserve(size);
-    match read_bounded(file, budget.max_file_bytes) {
+    match read_bounded(reader, size, budget.max_file_bytes) {
         Ok(Loaded::Whole(bytes)) => Ok(LoadedFile { bytes, extension, started, _permit: permit }),
-        Ok(Loaded::TooLarge(size)) => Err(Box::new(FileFacts {
-            size,
-            sha256: None,
-            kind: Kind::Unknown,
-            outcome: Outcome::OverBudget(format!("file size: {size} bytes > {}", budget.max_file_bytes)),
-            pdf: None,
-        })),
+        Ok(Loaded::TooLarge(size)) => Err(Box::new(over_file_budget(size, budget))),
         Err(error) => Err(Box::new(unreadable_io(error))),
+    }
+}
+
+/// A file (or zip entry) larger than the file budget: not read.
+pub fn over_file_budget(size: u64, budget: &Budget) -> FileFacts {
+    FileFacts {
+        size,
+        sha256: None,
+        kind: Kind::Unknown,
+        outcome: Outcome::OverBudget(format!("file size: {size} bytes > {}", budget.max_file_bytes)),
+        pdf: None,
     }
 }
 
@@ -282,13 +302,13 @@ pub fn facts_from_hashed_bytes(
 }
 
 /// A file too large to parse within the memory budget: its hash (read in chunks) and the budget.
-fn hashed_not_parsed(mut file: std::fs::File, size: u64, budget: &Budget) -> FileFacts {
+fn hashed_not_parsed(file: &mut impl Read, size: u64, budget: &Budget) -> FileFacts {
     let over = Outcome::OverBudget(format!("file size: {size} bytes > {} (parsed)", budget.max_parse_bytes));
     let mut start = Vec::new();
-    let hashed = (&mut file).take(8192).read_to_end(&mut start).and_then(|_| {
+    let hashed = file.take(8192).read_to_end(&mut start).and_then(|_| {
         let mut hasher = Sha256::new();
         hasher.update(&start);
-        std::io::copy(&mut file, &mut hasher).map(|_| (hex(&hasher.finalize()), sniff::sniff(&start)))
+        std::io::copy(file, &mut hasher).map(|_| (hex(&hasher.finalize()), sniff::sniff(&start)))
     });
     match hashed {
         Ok((sha256, kind)) => FileFacts { size, sha256: Some(sha256), kind, outcome: over, pdf: None },
@@ -318,8 +338,7 @@ enum Loaded {
     TooLarge(u64),
 }
 
-fn read_bounded(file: std::fs::File, max: u64) -> Result<Loaded, String> {
-    let size = file.metadata().map_err(|e| e.to_string())?.len();
+fn read_bounded(file: impl Read, size: u64, max: u64) -> Result<Loaded, String> {
     if size > max {
         return Ok(Loaded::TooLarge(size));
     }
