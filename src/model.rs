@@ -22,18 +22,6 @@ pub enum FileStatus {
 }
 
 impl FileStatus {
-    /// The JSON value (`ok`, `unreferenced`, `over-budget`…).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FileStatus::Ok => "ok",
-            FileStatus::Unreferenced => "unreferenced",
-            FileStatus::Unreadable => "unreadable",
-            FileStatus::Encrypted => "encrypted",
-            FileStatus::OverBudget => "over-budget",
-            FileStatus::Skipped => "skipped",
-        }
-    }
-
     /// What a person reads in a report.
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
@@ -326,6 +314,17 @@ pub fn round_points(value: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn english_counts_agree_in_number() {
+        use super::{count, points_phrase, Lang};
+        assert_eq!(points_phrase(1.0, Lang::En), "1 point");
+        assert_eq!(points_phrase(1.5, Lang::En), "1.5 points");
+        assert_eq!(points_phrase(0.0, Lang::En), "0 points");
+        assert_eq!(points_phrase(1.0, Lang::Vi), "1 điểm");
+        assert_eq!(count(1, "file", "files"), "1 file");
+        assert_eq!(count(2, "file", "files"), "2 files");
+    }
+
     #[test]
     fn points_round_and_never_print_minus_zero() {
         assert_eq!(super::round_points(0.1 + 0.2).to_string(), "0.3");
