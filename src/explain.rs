@@ -17,10 +17,10 @@ pub fn rule_list(lang: Lang) -> String {
         };
         let _ = writeln!(
             out,
-            "{}  {:<34} {:<8} {}{}",
+            "{}  {:<38} {:<9} {}{}",
             rule.code,
-            rule.name,
-            rule.severity.as_str(),
+            rule.display_name(lang),
+            rule.severity.label(lang),
             rule.explanation(lang).what,
             state
         );
@@ -32,7 +32,11 @@ pub fn rule_explain(code: &str, lang: Lang) -> Option<String> {
     let rule = lookup(code)?;
     let text = rule.explanation(lang);
     let mut out = String::new();
-    let _ = writeln!(out, "{} {} ({})", rule.code, rule.name, rule.severity.as_str());
+    let _ = writeln!(out, "{} {} ({})", rule.code, rule.display_name(lang), rule.severity.label(lang));
+    if lang == Lang::Vi {
+        // The stable name a JSON report and --select users see.
+        let _ = writeln!(out, "Tên trong báo cáo JSON: {}", rule.name);
+    }
     if !rule.implemented {
         let _ = writeln!(
             out,
@@ -118,7 +122,9 @@ pub fn inspect(path: &str, facts: &FileFacts, lang: Lang) -> String {
     }
     let state = match &facts.outcome {
         Outcome::Ok => l("đọc được", "readable").to_string(),
-        Outcome::Unreadable(problem) => format!("{}: {problem}", l("không đọc được", "unreadable")),
+        Outcome::Unreadable(problem) => {
+            format!("{}: {}", l("không đọc được", "unreadable"), problem_words(problem, lang))
+        }
         Outcome::Encrypted => l("có mật khẩu", "encrypted").to_string(),
         Outcome::OverBudget(which) => format!("{}: {which}", l("vượt giới hạn", "over budget")),
     };
@@ -134,8 +140,21 @@ pub fn inspect(path: &str, facts: &FileFacts, lang: Lang) -> String {
         l("ký tự chữ", "text characters"),
         pdf.text_chars
     );
+    let _ = writeln!(
+        out,
+        "  {}: {}",
+        l("chữ được đọc từ", "text read from"),
+        crate::model::text_source_label(pdf.text_source.as_str(), lang)
+    );
     if pdf.repaired {
-        let _ = writeln!(out, "  {}", l("bảng xref hỏng, đã dựng lại", "xref table broken, rebuilt"));
+        let _ = writeln!(
+            out,
+            "  {}",
+            l(
+                "mục lục bên trong tệp PDF bị hỏng, đã dựng lại để đọc",
+                "the PDF's internal index was broken and was rebuilt"
+            )
+        );
     }
     if let Some(fallback) = &pdf.text_fallback {
         let pages = fallback.pages.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
@@ -144,16 +163,16 @@ pub fn inspect(path: &str, facts: &FileFacts, lang: Lang) -> String {
                 out,
                 "  {}: {pages}",
                 l(
-                    "phông chữ lopdf không giải mã được, đọc lại bằng pdf-extract ở trang",
-                    "fonts lopdf cannot decode; pages read again with pdf-extract"
+                    "phông chữ không giải mã được, đã đọc lại bằng bộ đọc dự phòng ở trang",
+                    "fonts the main reader cannot decode; pages read again with the fallback reader"
                 )
             ),
             Some(problem) => writeln!(
                 out,
                 "  {} ({problem})",
                 l(
-                    "phông chữ lopdf không giải mã được; pdf-extract cũng không đọc được",
-                    "fonts lopdf cannot decode; pdf-extract failed too"
+                    "phông chữ không giải mã được; bộ đọc dự phòng cũng không đọc được",
+                    "fonts the main reader cannot decode; the fallback reader failed too"
                 )
             ),
         };
@@ -164,20 +183,19 @@ pub fn inspect(path: &str, facts: &FileFacts, lang: Lang) -> String {
     }
     let header = &pdf.header;
     let _ = writeln!(out, "  {} ({} {}):", l("phần đầu văn bản", "header"), l("trang", "page"), pdf.header_page);
-    match &header.number {
-        Some(n) => {
-            let _ = writeln!(out, "    {}: {} [{:?}]", l("số, ký hiệu", "number"), n.raw, n.status);
-        }
-        None => {
-            let _ = writeln!(out, "    {}: -", l("số, ký hiệu", "number"));
-        }
-    }
-    let date = match &header.date {
-        crate::vn::date::DateLine::Dated { date, raw } => format!("{date} ({raw})"),
-        other => format!("{other:?}"),
+    let number = match &header.number {
+        Some(n) => format!("{} ({})", n.raw, number_words(n, lang)),
+        None => l("không có", "none").to_string(),
     };
+    let _ = writeln!(out, "    {}: {number}", l("số, ký hiệu", "number"));
+    let date = date_words(&header.date, lang);
     let _ = writeln!(out, "    {}: {date}", l("ngày", "date"));
-    let _ = writeln!(out, "    {}: {}", l("loại văn bản", "type"), header.title.as_deref().unwrap_or("-"));
+    let _ = writeln!(
+        out,
+        "    {}: {}",
+        l("loại văn bản", "type"),
+        header.title.as_deref().unwrap_or(l("không có", "none"))
+    );
     if let Some(page) = pdf.statistics_table_page {
         let _ = writeln!(out, "  {}: {} {page}", l("bảng thống kê", "statistics table"), l("trang", "page"));
     }
@@ -203,6 +221,56 @@ pub fn inspect(path: &str, facts: &FileFacts, lang: Lang) -> String {
     out
 }
 
+/// Why a file could not be read, in the reader's language.
+fn problem_words(problem: &crate::facts::Problem, lang: Lang) -> String {
+    use crate::facts::Problem as P;
+    match (problem, lang) {
+        (P::Empty, Lang::Vi) => "tệp rỗng".into(),
+        (P::NotWhatExtensionSays { extension, found }, Lang::Vi) => {
+            format!("tên có đuôi .{extension} nhưng nội dung là {}", found.as_str())
+        }
+        (P::Corrupt(detail), Lang::Vi) => format!("tệp hỏng ({detail})"),
+        (P::Truncated { size, detail }, Lang::Vi) => format!("tệp bị cắt cụt ({detail}; {size} byte)"),
+        (P::Io(detail), Lang::Vi) => format!("lỗi khi đọc tệp ({detail})"),
+        (P::Panic(detail), Lang::Vi) => format!("bộ đọc gặp lỗi ({detail})"),
+        (other, Lang::En) => other.to_string(),
+    }
+}
+
+/// "đúng thể thức", "số chưa điền (bản dự thảo)", "sai thể thức: thiếu dấu /…".
+fn number_words(number: &crate::vn::number::NumberLine, lang: Lang) -> String {
+    use crate::vn::number::NumberStatus;
+    match number.status {
+        NumberStatus::Ok => lang.pick("đúng thể thức", "well-formed").into(),
+        NumberStatus::Placeholder => {
+            lang.pick("số chưa điền: bản chưa phát hành", "a placeholder: an unissued draft").into()
+        }
+        NumberStatus::Malformed => format!(
+            "{}: {}",
+            lang.pick("sai thể thức", "malformed"),
+            crate::checks::number::problem_words(number.problem, lang)
+        ),
+    }
+}
+
+/// A date line as a person reads it: `12/11/2023 (ngày 12 tháng 11 năm 2023)`, "không có",
+/// "không hợp lệ: ngày không tồn tại (…)".
+pub fn date_words(line: &crate::vn::date::DateLine, lang: Lang) -> String {
+    use crate::vn::date::{DateLine, InvalidDate};
+    match line {
+        DateLine::Dated { date, raw } => format!("{} ({raw})", date.strftime("%d/%m/%Y")),
+        DateLine::Blank { raw } => format!("{} ({raw})", lang.pick("để trống", "left blank")),
+        DateLine::Invalid { raw, reason } => {
+            let why = match reason {
+                InvalidDate::NoSuchDay => lang.pick("ngày không tồn tại", "no such day"),
+                InvalidDate::Unreadable => lang.pick("không đọc được chữ số", "the digits cannot be read"),
+            };
+            format!("{}: {why} ({raw})", lang.pick("không hợp lệ", "invalid"))
+        }
+        DateLine::Missing => lang.pick("không có", "none").into(),
+    }
+}
+
 /// One signature as a person reads it: signer, integrity, time, trust path, coverage, later revisions.
 fn signature_block(out: &mut String, sig: &SignatureFacts, lang: Lang) {
     use crate::checks::signature_words as words;
@@ -221,14 +289,14 @@ fn signature_block(out: &mut String, sig: &SignatureFacts, lang: Lang) {
         sig.subfilter.as_deref().unwrap_or("?")
     );
     let _ = writeln!(out, "      {}: {}", l("người ký", "signer"), sig.signer.as_deref().unwrap_or("?"));
-    let _ = writeln!(out, "      {}: {}", l("CA phát hành", "issuer"), sig.issuer.as_deref().unwrap_or("?"));
+    let _ = writeln!(out, "      {}: {}", l("nơi cấp chứng thư", "issuer"), sig.issuer.as_deref().unwrap_or("?"));
     if let (Some(from), Some(to)) = (sig.certificate_not_before, sig.certificate_not_after) {
         let _ = writeln!(
             out,
             "      {}: {} → {} ({} {})",
             l("hiệu lực chứng thư", "certificate valid"),
-            words::vn_time(from),
-            words::vn_time(to),
+            words::local_time(from, lang),
+            words::local_time(to, lang),
             l("số sê-ri", "serial"),
             sig.serial.as_deref().unwrap_or("?")
         );
@@ -244,14 +312,14 @@ fn signature_block(out: &mut String, sig: &SignatureFacts, lang: Lang) {
     let _ = writeln!(
         out,
         "      {}: {}; {}: {}; {}: {}",
-        l("toàn vẹn (băm khớp)", "intact"),
+        l("nguyên vẹn từ khi ký", "intact since signing"),
         yes_no(sig.intact),
-        l("chữ ký đúng", "valid"),
+        l("chữ ký hợp lệ", "valid"),
         yes_no(sig.valid),
-        l("tin cậy", "trusted"),
+        l("chứng thư tin cậy", "trusted"),
         yes_no(sig.trusted)
     );
-    let time = sig.signing_time.map(words::vn_time).unwrap_or_else(|| "?".into());
+    let time = sig.signing_time.map(|t| words::local_time(t, lang)).unwrap_or_else(|| "?".into());
     let _ = writeln!(
         out,
         "      {}: {time} ({})",
@@ -271,9 +339,8 @@ fn signature_block(out: &mut String, sig: &SignatureFacts, lang: Lang) {
     );
     let _ = writeln!(
         out,
-        "      {}: {} ({})",
+        "      {}: {}",
         l("thay đổi sau khi ký", "modified after signing"),
-        sig.modification_level.as_str(),
         words::level(sig.modification_level, lang)
     );
     for later in &sig.later_revisions {
@@ -289,7 +356,7 @@ fn signature_block(out: &mut String, sig: &SignatureFacts, lang: Lang) {
             "        {} {}: {} — {}",
             l("phiên bản", "revision"),
             later.revision,
-            later.level.as_str(),
+            words::level(later.level, lang),
             if kinds.is_empty() { l("không đổi gì", "nothing changed").to_string() } else { kinds.join(", ") }
         );
     }
@@ -304,7 +371,7 @@ fn signature_block(out: &mut String, sig: &SignatureFacts, lang: Lang) {
                 out,
                 "          {} {}: {} ({})",
                 later.revision,
-                change.level.as_str(),
+                words::level(change.level, lang),
                 words::change(change.kind, lang),
                 change.at
             );
@@ -312,5 +379,26 @@ fn signature_block(out: &mut String, sig: &SignatureFacts, lang: Lang) {
     }
     for problem in &sig.problems {
         let _ = writeln!(out, "      ! {}", words::problem(problem, lang));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{date_words, Lang};
+    use crate::vn::date::{DateLine, InvalidDate};
+
+    #[test]
+    fn dates_read_as_words_never_as_debug_forms() {
+        let raw = "ngày 31 tháng 02 năm 2023".to_string();
+        let invalid = DateLine::Invalid { raw: raw.clone(), reason: InvalidDate::NoSuchDay };
+        assert_eq!(date_words(&invalid, Lang::Vi), "không hợp lệ: ngày không tồn tại (ngày 31 tháng 02 năm 2023)");
+        assert_eq!(date_words(&invalid, Lang::En), "invalid: no such day (ngày 31 tháng 02 năm 2023)");
+        assert_eq!(date_words(&DateLine::Missing, Lang::Vi), "không có");
+        assert_eq!(date_words(&DateLine::Missing, Lang::En), "none");
+        let dated =
+            DateLine::Dated { date: jiff::civil::date(2023, 11, 5), raw: "ngày 05 tháng 11 năm 2023".into() };
+        assert_eq!(date_words(&dated, Lang::Vi), "05/11/2023 (ngày 05 tháng 11 năm 2023)");
+        let blank = DateLine::Blank { raw: "ngày   tháng   năm 2023".into() };
+        assert!(date_words(&blank, Lang::Vi).starts_with("để trống"));
     }
 }

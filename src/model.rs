@@ -21,6 +21,31 @@ pub enum FileStatus {
     Skipped,
 }
 
+impl FileStatus {
+    /// What a person reads in a report.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            FileStatus::Ok => lang.pick("đã kiểm tra", "checked"),
+            FileStatus::Unreferenced => lang.pick("không gắn với tiêu chí nào", "attached to no criterion"),
+            FileStatus::Unreadable => lang.pick("không đọc được", "unreadable"),
+            FileStatus::Encrypted => lang.pick("có mật khẩu", "password-protected"),
+            FileStatus::OverBudget => {
+                lang.pick("quá lớn hoặc quá phức tạp để kiểm tra", "too large or complex to check")
+            }
+            FileStatus::Skipped => lang.pick("bỏ qua (liên kết hoặc tệp đặc biệt)", "skipped (a link or special file)"),
+        }
+    }
+}
+
+/// Where the text the rules read comes from (`text-layer`, `ocr`, `none`), in words.
+pub fn text_source_label(source: &str, lang: Lang) -> &'static str {
+    match source {
+        "text-layer" => lang.pick("chữ trong tệp PDF", "the PDF's own text"),
+        "ocr" => lang.pick("nhận dạng chữ từ ảnh quét (OCR)", "read from the scanned image (OCR)"),
+        _ => lang.pick("không có chữ đọc được", "no readable text"),
+    }
+}
+
 /// A signature as the JSON report shows it (DESIGN.md fields plus coverage and modification level).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SignatureRecord {
@@ -110,12 +135,12 @@ pub struct NotJudged {
 }
 
 impl NotJudgedCount {
-    /// "KC503 missing-statistics-table: 12 chưa đánh giá — lý do".
+    /// "KC503 thiếu bảng thống kê: 12 trường hợp chưa đánh giá — lý do".
     pub fn line(&self, lang: Lang) -> String {
         format!(
             "{} {}: {} {} — {}",
             self.code,
-            self.name,
+            crate::rules::display_name(self.code, lang),
             self.count,
             lang.pick("trường hợp chưa đánh giá", "not judged"),
             self.reasons.join("; ")
@@ -221,8 +246,13 @@ impl Summary {
                 counts.zero, counts.warning, counts.info
             ),
             format!(
-                "{units} units, {files} files; {} zero-score findings, {} warnings, {} info; {at_risk} of {claimed} claimed points at risk",
-                counts.zero, counts.warning, counts.info
+                "{}, {}; {}, {}, {} info; {at_risk} of {claimed} claimed {} at risk",
+                count(units, "unit", "units"),
+                count(files, "file", "files"),
+                count(counts.zero, "zero-score finding", "zero-score findings"),
+                count(counts.warning, "warning", "warnings"),
+                counts.info,
+                if round_points(self.claimed) == 1.0 { "point" } else { "points" },
             ),
         )
     }
@@ -260,6 +290,21 @@ pub fn points(value: f64, lang: Lang) -> String {
     lang.pick(text.replace('.', ","), text)
 }
 
+/// Points with their unit: "1,5 điểm", "1 point", "2.5 points".
+pub fn points_phrase(value: f64, lang: Lang) -> String {
+    let number = points(value, lang);
+    match lang {
+        Lang::Vi => format!("{number} điểm"),
+        Lang::En if round_points(value) == 1.0 => format!("{number} point"),
+        Lang::En => format!("{number} points"),
+    }
+}
+
+/// An English count with its noun in the right number: "1 file", "2 files".
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
 pub fn round_points(value: f64) -> f64 {
     let rounded = (value * 10_000.0).round() / 10_000.0;
     // An empty f64 sum is -0.0; nobody claims minus zero points.
@@ -272,6 +317,17 @@ pub fn round_points(value: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn english_counts_agree_in_number() {
+        use super::{count, points_phrase, Lang};
+        assert_eq!(points_phrase(1.0, Lang::En), "1 point");
+        assert_eq!(points_phrase(1.5, Lang::En), "1.5 points");
+        assert_eq!(points_phrase(0.0, Lang::En), "0 points");
+        assert_eq!(points_phrase(1.0, Lang::Vi), "1 điểm");
+        assert_eq!(count(1, "file", "files"), "1 file");
+        assert_eq!(count(2, "file", "files"), "2 files");
+    }
+
     #[test]
     fn points_round_and_never_print_minus_zero() {
         assert_eq!(super::round_points(0.1 + 0.2).to_string(), "0.3");

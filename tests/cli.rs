@@ -359,7 +359,7 @@ fn inspect_shows_the_header_facts() {
     let out = kiemchung(&["inspect", &file]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("…/TTr-UBND") && text.contains("2023-01-10"), "{text}");
+    assert!(text.contains("…/TTr-UBND") && text.contains("ngày: 10/01/2023"), "{text}");
     assert_eq!(kiemchung(&["inspect", "/khong/co.pdf"]).status.code(), Some(2));
 }
 

@@ -60,14 +60,14 @@ fn signed_before_dated(ctx: &FileContext, pdf: &PdfFacts, out: &mut Vec<Finding>
     if latest_reading >= *date {
         return;
     }
-    let when = super::signature_words::vn_time(time);
+    let when = super::signature_words::local_time(time, ctx.lang);
     let source = super::signature_words::time_source(sig.signing_time_source, ctx.lang);
     out.push(
         ctx.finding(
             Code::KC305,
             format!("Văn bản ngày {} nhưng được ký số lúc {when} (theo {source}), trước ngày ban hành.", dmy(*date)),
             format!(
-                "The document is dated {} but was signed at {when} (from the {source}), before that date.",
+                "The document is dated {} but was signed at {when} (according to {source}), before that date.",
                 dmy(*date)
             ),
         )

@@ -51,8 +51,8 @@ pub fn check<'a>(ctx: &FileContext<'a>, out: &mut Vec<Finding>) -> Option<&'a Pd
         if facts.pdf.as_ref().is_some_and(|pdf| pdf.repaired) {
             out.push(ctx.finding(
                 Code::KC605,
-                "Bảng tham chiếu chéo (xref) của tệp PDF bị hỏng và phải dựng lại mới đọc được: tệp có thể đã bị sửa bằng công cụ không chuẩn; nên mở kiểm tra trực tiếp.".into(),
-                "The PDF's cross-reference table was broken and had to be rebuilt to read it: the file may have been altered by a non-standard tool; check it by hand.".into(),
+                "Mục lục bên trong tệp PDF bị hỏng, phải dựng lại mới đọc được: tệp có thể đã bị sửa bằng công cụ không chuẩn; nên mở kiểm tra trực tiếp.".into(),
+                "The PDF's internal index was broken and had to be rebuilt to read it: the file may have been altered by a non-standard tool; check it by hand.".into(),
             ));
         }
         return facts.pdf.as_ref();
@@ -96,13 +96,14 @@ pub fn has_text_layer(ctx: &FileContext, pdf: &PdfFacts, out: &mut Vec<Finding>)
         }
         TextLayer::Unreadable => {
             let pages = pdf.unreadable_pages.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+            let page_en = if pdf.unreadable_pages.len() == 1 { "page" } else { "pages" };
             let mut finding = ctx.finding(
                 Code::KC607,
                 format!(
                     "Lớp chữ của PDF không giải mã được thành chữ đọc được (trang {pages}: phông chữ không có bảng mã Unicode dùng được, hoặc tệp \"in ra PDF\" qua PostScript): số, ngày và trích dẫn không tự kiểm tra được đầy đủ, cần người xem trực tiếp. Nên xuất lại PDF từ tệp gốc (Lưu thành PDF) rồi ký số.{ocr_vi}"
                 ),
                 format!(
-                    "The PDF's text layer does not decode to readable text (page {pages}: fonts without a usable Unicode map, or a file \"printed to PDF\" through PostScript): number, date and citations cannot be fully checked and need a human look. Export the PDF again from the original (Save as PDF), then sign it.{ocr_en}"
+                    "The PDF's text layer does not decode to readable text ({page_en} {pages}: fonts without a usable Unicode map, or a file \"printed to PDF\" through PostScript): number, date and citations cannot be fully checked and need a human look. Export the PDF again from the original (Save as PDF), then sign it.{ocr_en}"
                 ),
             )
             .page(Some(pdf.header_page));

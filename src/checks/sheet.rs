@@ -76,7 +76,7 @@ pub fn check_row(ctx: &RowContext) -> Vec<Finding> {
         out.push(ctx.finding(
             Code::KC502,
             format!("Tự chấm {} điểm nhưng không có tài liệu kiểm chứng nào.", points(score, lang)),
-            format!("{} points claimed with no evidence file.", points(score, lang)),
+            format!("{} claimed with no evidence file.", crate::model::points_phrase(score, lang)),
         ));
     }
     statistics_table(ctx, criterion, &mut out);

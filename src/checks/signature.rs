@@ -160,8 +160,15 @@ fn reasons(sig: &SignatureFacts, lang: Lang, keep: impl Fn(&SignatureProblem) ->
 }
 
 fn expired(ctx: &FileContext, sig: &SignatureFacts, who: &str) -> Finding {
-    let time = sig.signing_time.map(words::vn_time).unwrap_or_default();
+    let lang = ctx.lang;
+    let time = sig.signing_time.map(|t| words::local_time(t, lang)).unwrap_or_default();
     let range = format!(
+        "{} → {}",
+        sig.certificate_not_before.map(|t| words::local_time(t, lang)).unwrap_or_default(),
+        sig.certificate_not_after.map(|t| words::local_time(t, lang)).unwrap_or_default()
+    );
+    // The excerpt keeps its exact, zone-marked form (scripts read it from the JSON).
+    let excerpt = format!(
         "{} → {}",
         sig.certificate_not_before.map(words::vn_time).unwrap_or_default(),
         sig.certificate_not_after.map(words::vn_time).unwrap_or_default()
@@ -170,9 +177,9 @@ fn expired(ctx: &FileContext, sig: &SignatureFacts, who: &str) -> Finding {
     ctx.finding(
         Code::KC104,
         format!("Chứng thư số của chữ ký {who} không còn/chưa có hiệu lực lúc ký {time} (theo {source}); hiệu lực: {range}."),
-        format!("The certificate of signature {who} was not valid when it signed at {time} (from the {source}); validity: {range}."),
+        format!("The certificate of signature {who} was not valid when it signed at {time} (according to {source}); validity: {range}."),
     )
-    .excerpt(range)
+    .excerpt(excerpt)
 }
 
 fn modified(ctx: &FileContext, sig: &SignatureFacts) -> Finding {

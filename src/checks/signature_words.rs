@@ -8,12 +8,13 @@ use crate::model::Lang;
 pub fn problem(problem: &SignatureProblem, lang: Lang) -> String {
     use SignatureProblem as P;
     let (vi, en) = match problem {
-        P::ByteRange(why) => {
-            (format!("vùng ký (/ByteRange) không dùng được: {why}"), format!("unusable /ByteRange: {why}"))
-        }
+        P::ByteRange(why) => (
+            format!("phần tệp mà chữ ký nói là đã ký không dùng được: {why}"),
+            format!("the part of the file the signature claims to cover is unusable: {why}"),
+        ),
         P::NotCms(why) => (
-            format!("nội dung chữ ký (/Contents) không phải cấu trúc CMS đọc được ({why})"),
-            format!("/Contents is not a readable CMS structure ({why})"),
+            format!("dữ liệu chữ ký không đọc được, không đúng chuẩn chữ ký số ({why})"),
+            format!("the signature data cannot be read as a digital signature ({why})"),
         ),
         P::UnsupportedSubfilter(name) => {
             (format!("kiểu chữ ký {name} không được hỗ trợ"), format!("signature type {name} is not supported"))
@@ -21,16 +22,17 @@ pub fn problem(problem: &SignatureProblem, lang: Lang) -> String {
         P::NoSignerCertificate => {
             ("chữ ký không kèm chứng thư số của người ký".into(), "the signer's certificate is not included".into())
         }
-        P::NoMessageDigest => {
-            ("thiếu thuộc tính messageDigest".into(), "the messageDigest attribute is missing".into())
-        }
+        P::NoMessageDigest => (
+            "chữ ký không ghi giá trị băm của nội dung đã ký".into(),
+            "the signature does not record the digest of the signed content".into(),
+        ),
         P::DigestMismatch => (
             "giá trị băm của nội dung đã ký không khớp (tệp bị thay đổi sau khi ký)".into(),
             "the digest of the signed bytes does not match (the file was altered after signing)".into(),
         ),
         P::EncapsulatedDigestMismatch => (
-            "giá trị SHA-1 gói trong chữ ký không khớp nội dung đã ký".into(),
-            "the encapsulated SHA-1 does not match the signed bytes".into(),
+            "giá trị băm SHA-1 ghi trong chữ ký không khớp nội dung đã ký".into(),
+            "the SHA-1 digest inside the signature does not match the signed content".into(),
         ),
         P::SignatureFailure(why) => {
             (format!("chữ ký số không xác minh được ({why})"), format!("the signature does not verify ({why})"))
@@ -52,7 +54,7 @@ pub fn problem(problem: &SignatureProblem, lang: Lang) -> String {
             (format!("không đọc được một phiên bản của tệp: {why}"), format!("a revision cannot be read: {why}"))
         }
         P::Revoked { at, source } => (
-            format!("chứng thư số đã bị thu hồi từ {} (theo {source} kèm trong tệp)", vn_time(*at)),
+            format!("chứng thư số đã bị thu hồi từ {} (theo {source} kèm trong tệp)", local_time(*at, Lang::Vi)),
             format!("the certificate was revoked on {} (per the embedded {source})", vn_time(*at)),
         ),
         P::OverBudget(which) => (
@@ -61,7 +63,7 @@ pub fn problem(problem: &SignatureProblem, lang: Lang) -> String {
         ),
         P::SeveralSignerInfos(n) => (
             format!("có {n} người ký trong một chữ ký; chỉ kiểm tra người đầu"),
-            format!("{n} signer infos in one signature; only the first was checked"),
+            format!("{n} signers in one signature; only the first was checked"),
         ),
     };
     lang.pick(vi, en)
@@ -105,17 +107,17 @@ pub fn change(kind: ChangeKind, lang: Lang) -> &'static str {
     let (vi, en) = match kind {
         K::NewSignature => ("thêm chữ ký mới", "a new signature"),
         K::DocumentTimestamp => ("thêm dấu thời gian tài liệu", "a document timestamp"),
-        K::SecurityStore => ("dữ liệu kiểm tra dài hạn (DSS)", "long-term validation data (DSS)"),
-        K::Metadata => ("siêu dữ liệu XMP", "XMP metadata"),
-        K::DocumentInfo => ("thông tin tài liệu (Info)", "document information (Info)"),
+        K::SecurityStore => ("dữ liệu kiểm tra chữ ký dài hạn", "long-term validation data"),
+        K::Metadata => ("siêu dữ liệu mô tả tệp", "the file's descriptive metadata"),
+        K::DocumentInfo => ("thông tin tài liệu (tác giả, tiêu đề)", "document information (author, title)"),
         K::FormField => ("trường biểu mẫu", "a form field"),
         K::Widget => ("ô hiển thị của trường ký/biểu mẫu", "a form or signature widget"),
-        K::Annotation => ("chú thích (annotation) trên trang", "a page annotation"),
+        K::Annotation => ("ghi chú, đánh dấu trên trang", "a note or mark on a page"),
         K::PageContent => ("nội dung trang", "page content"),
         K::PageTree => ("cây trang (thêm, bớt, đổi trang)", "the page tree (pages added, removed or moved)"),
-        K::Catalog => ("danh mục gốc của tài liệu", "the document catalog"),
-        K::SignatureDictionary => ("từ điển chữ ký đã có", "an existing signature dictionary"),
-        K::Trailer => ("phần trailer (gốc tài liệu, mã hóa)", "the trailer (document root, encryption)"),
+        K::Catalog => ("cấu trúc gốc của tài liệu", "the document's root structure"),
+        K::SignatureDictionary => ("thông tin của một chữ ký đã có", "the details of an existing signature"),
+        K::Trailer => ("phần cuối tệp (gốc tài liệu, mã hoá)", "the end-of-file section (document root, encryption)"),
         K::Deleted => ("xóa đối tượng", "an object deleted"),
         K::Object => ("đối tượng khác", "another object"),
     };
@@ -150,11 +152,16 @@ pub fn coverage(coverage: Coverage, lang: Lang) -> &'static str {
 
 pub fn time_source(source: Option<TimeSource>, lang: Lang) -> &'static str {
     let (vi, en) = match source {
-        Some(TimeSource::Timestamp) => ("dấu thời gian", "timestamp token"),
-        Some(TimeSource::SignedAttribute) => ("thuộc tính signingTime đã ký", "signed signingTime attribute"),
-        Some(TimeSource::M) => {
-            ("mục /M của từ điển chữ ký (không được ký)", "the signature dictionary's /M (unsigned)")
+        Some(TimeSource::Timestamp) => {
+            ("dấu thời gian của dịch vụ cấp dấu thời gian", "a timestamp from a timestamping service")
         }
+        Some(TimeSource::SignedAttribute) => {
+            ("thời điểm ký được bảo vệ bởi chữ ký", "the signing time protected by the signature")
+        }
+        Some(TimeSource::M) => (
+            "thời điểm ký ghi trong chữ ký, không được bảo vệ bởi chữ ký",
+            "the signing time written beside the signature, not protected by it",
+        ),
         None => ("không có", "none"),
     };
     lang.pick(vi, en)
@@ -163,6 +170,16 @@ pub fn time_source(source: Option<TimeSource>, lang: Lang) -> &'static str {
 /// The signer as a person reads it: common name, else the DN, else "unknown".
 pub fn signer(sig: &SignatureFacts, lang: Lang) -> String {
     sig.signer_name.clone().or_else(|| sig.signer.clone()).unwrap_or_else(|| lang.pick("không rõ", "unknown").into())
+}
+
+/// A time for a person, in Vietnam's zone: `12/11/2023 09:30:00` in Vietnamese, ISO-like with the
+/// offset in English.
+pub fn local_time(time: jiff::Timestamp, lang: Lang) -> String {
+    let zoned = time.to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::Offset::constant(7)));
+    match lang {
+        Lang::Vi => zoned.strftime("%d/%m/%Y %H:%M:%S").to_string(),
+        Lang::En => vn_time(time),
+    }
 }
 
 /// A time shown in Vietnam's zone, as the documents print it.

@@ -8,6 +8,7 @@ use crate::catalog::criterion_key;
 use crate::checks::points;
 use crate::checks::registry::lookup;
 use crate::model::{Finding, Lang, Report, Severity};
+use crate::rules::display_name;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -22,6 +23,9 @@ th{background:#e8eef5}td.n{text-align:right;white-space:nowrap}
 .filters{position:sticky;top:0;background:#fafbfc;padding:.5rem 0;border-bottom:1px solid #d5dbe3;z-index:1}
 .filters label{margin-right:1rem}.muted{color:#5f6b7a}details.rule summary{cursor:pointer;color:#0b5cad}
 section.unit>h2 a{color:inherit;text-decoration:none}
+.rname{font-family:inherit;font-weight:normal;color:#4a5868;font-size:.85em}.fix{margin-top:.2rem}
+.charts{display:flex;flex-wrap:wrap;gap:1.5rem}.charts figure{margin:0}.charts figcaption{font-weight:bold;margin:.3rem 0}
+svg.chart text{font-size:12px;fill:#1d2733}svg.chart rect.bar{fill:#b3141b}svg.chart rect.bar.area{fill:#9a6700}
 "#;
 
 const SCRIPT: &str = r#"
@@ -51,7 +55,7 @@ const SCRIPT: &str = r#"
 })();
 "#;
 
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -86,6 +90,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
         s.totals(lang),
         escape(&report.frame_line(lang))
     );
+    super::charts::render(&mut out, report, lang);
     units_table(&mut out, report, lang);
     codes_table(&mut out, report, lang);
     not_judged_table(&mut out, report, lang);
@@ -162,7 +167,7 @@ fn not_judged_table(out: &mut String, report: &Report, lang: Lang) {
             out,
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
             entry.code,
-            escape(entry.name),
+            escape(display_name(entry.code, lang)),
             entry.count,
             escape(&entry.reasons.join("; "))
         );
@@ -190,7 +195,7 @@ fn codes_table(out: &mut String, report: &Report, lang: Lang) {
         let _ = writeln!(
             out,
             "<tr><td><a class=\"code\" href=\"#code={c}\">{c}</a></td><td>{}</td><td class=\"sev {}\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            escape(code.name),
+            escape(display_name(code.code, lang)),
             code.severity.as_str(),
             code.severity.label(lang),
             code.findings,
@@ -288,11 +293,12 @@ fn finding_row(out: &mut String, finding: &Finding, lang: Lang) {
     let _ = write!(
         out,
         "<tr class=\"finding\" data-unit=\"{}\" data-criterion=\"{}\" data-code=\"{code}\" data-severity=\"{sev}\" data-file=\"{}\">\
-         <td>{}</td><td class=\"code\">{code}</td><td class=\"sev {sev}\">{}</td><td>{place}</td><td class=\"message\">{}</td><td>",
+         <td>{}</td><td class=\"code\">{code}<div class=\"rname\">{}</div></td><td class=\"sev {sev}\">{}</td><td>{place}</td><td class=\"message\">{}</td><td>",
         escape(finding.unit.as_deref().unwrap_or_default()),
         escape(finding.criterion.as_deref().unwrap_or_default()),
         escape(finding.file.as_deref().unwrap_or_default()),
         escape(finding.criterion.as_deref().unwrap_or_default()),
+        escape(display_name(finding.code, lang)),
         finding.severity.label(lang),
         escape(&finding.message),
         code = finding.code,
@@ -305,12 +311,12 @@ fn finding_row(out: &mut String, finding: &Finding, lang: Lang) {
         let explanation = rule.explanation(lang);
         let _ = write!(
             out,
-            "<details class=\"rule\"><summary>{}</summary>{}<br>{}<br><b>{}</b> {}</details>",
-            lang.pick("Vì sao, cách sửa", "Why, how to fix"),
+            "<div class=\"fix\"><b>{}</b> {}</div><details class=\"rule\"><summary>{}</summary>{}<br>{}</details>",
+            lang.pick("Cách sửa:", "How to fix:"),
+            escape(explanation.fix),
+            lang.pick("Vì sao", "Why it matters"),
             escape(explanation.what),
             escape(explanation.why),
-            lang.pick("Cách sửa:", "Fix:"),
-            escape(explanation.fix)
         );
     }
     out.push_str("</td></tr>\n");

@@ -1,5 +1,6 @@
 //! Renderers: one file per format, each a function of the finished report.
 
+mod charts;
 pub mod csv;
 pub mod html;
 pub mod json;

@@ -3,7 +3,8 @@
 
 use super::RenderOptions;
 use crate::checks::points as fmt_points;
-use crate::model::{Finding, Report, Severity};
+use crate::model::{count, points_phrase, Finding, Report, Severity};
+use crate::rules::{display_name, fix};
 use std::fmt::Write;
 
 const RESET: &str = "\x1b[0m";
@@ -30,7 +31,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     let mut out = String::new();
     let mut current_unit: Option<Option<&str>> = None;
     let mut current_criterion: Option<Option<&str>> = None;
-    for finding in &report.findings {
+    for (index, finding) in report.findings.iter().enumerate() {
         let unit = finding.unit.as_deref();
         if current_unit != Some(unit) {
             current_unit = Some(unit);
@@ -44,10 +45,10 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
                         fmt_points(record.at_risk, lang)
                     ),
                     format!(
-                        "Unit {} — {} points claimed, {} at risk",
+                        "Unit {} — {} claimed, {} at risk",
                         record.id,
-                        fmt_points(record.claimed, lang),
-                        fmt_points(record.at_risk, lang)
+                        points_phrase(record.claimed, lang),
+                        points_phrase(record.at_risk, lang)
                     ),
                 ),
                 None => lang.pick("Tệp kiểm tra riêng lẻ".to_string(), "Files checked on their own".to_string()),
@@ -68,6 +69,15 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             }
         }
         write_finding(&mut out, finding, options);
+        // The fix follows the finding; consecutive findings of one code in one place share it.
+        let next = report.findings.get(index + 1);
+        let same_group =
+            next.is_some_and(|n| n.code == finding.code && n.unit == finding.unit && n.criterion == finding.criterion);
+        if !same_group {
+            if let Some(fix) = fix(finding.code, lang) {
+                let _ = writeln!(out, "        → {} {fix}", lang.pick("Cách sửa:", "How to fix:"));
+            }
+        }
     }
     write_summary(&mut out, report, options);
     out
@@ -81,8 +91,13 @@ fn write_finding(out: &mut String, finding: &Finding, options: &RenderOptions) {
         (Some(file), None) => file.clone(),
         _ => String::new(),
     };
-    let _ =
-        write!(out, "    {} [{}] ", paint(options, "\x1b[1m", finding.code), severity_label(finding.severity, options));
+    let _ = write!(
+        out,
+        "    {} {} [{}] ",
+        paint(options, "\x1b[1m", finding.code),
+        display_name(finding.code, options.lang),
+        severity_label(finding.severity, options)
+    );
     if !place.is_empty() {
         let _ = write!(out, "{place}: ");
     }
@@ -113,18 +128,22 @@ fn write_summary(out: &mut String, report: &Report, options: &RenderOptions) {
     }
     if !s.codes.is_empty() {
         let _ = writeln!(out, "{}:", lang.pick("Theo mã", "By code"));
+        // English nouns agree with their count ("1 file", "2 files"); Vietnamese ones do not change.
+        let noun = |n: usize, vi: &'static str, one: &'static str, many: &'static str| {
+            lang.pick(vi, if n == 1 { one } else { many })
+        };
         for code in &s.codes {
             let _ = writeln!(
                 out,
-                "  {} {:<34} {:>5} {}  {:>4} {}  {:>5} {}",
+                "  {} {:<38} {:>5} {:<9} {:>4} {:<6} {:>5} {}",
                 code.code,
-                code.name,
+                display_name(code.code, lang),
                 code.findings,
-                lang.pick("phát hiện", "findings"),
+                noun(code.findings, "phát hiện", "finding", "findings"),
                 code.units,
-                lang.pick("đơn vị", "units"),
+                noun(code.units, "đơn vị", "unit", "units"),
                 code.files,
-                lang.pick("tệp", "files")
+                noun(code.files, "tệp", "file", "files")
             );
         }
     }
@@ -134,7 +153,11 @@ fn write_summary(out: &mut String, report: &Report, options: &RenderOptions) {
         for unit in ranked {
             let counts = lang.pick(
                 format!("{} lỗi 0 điểm, {} cảnh báo", unit.findings.zero, unit.findings.warning),
-                format!("{} zero, {} warnings", unit.findings.zero, unit.findings.warning),
+                format!(
+                    "{}, {}",
+                    count(unit.findings.zero, "zero-score finding", "zero-score findings"),
+                    count(unit.findings.warning, "warning", "warnings")
+                ),
             );
             let _ = writeln!(
                 out,
