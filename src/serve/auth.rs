@@ -119,7 +119,6 @@ pub fn add_user(file: &Path, account: Account, lang: Lang) -> Result<(), String>
     Ok(())
 }
 
-
 pub const COOKIE: &str = "kiemchung_session";
 const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 /// Sessions kept at most; the oldest go first (a flood of logins cannot grow memory).

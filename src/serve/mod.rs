@@ -117,9 +117,7 @@ pub fn run(args: ServeArgs, lang: Lang) -> Result<u8, String> {
     crate::trust_store(args.trust.as_deref(), lang)?;
     let trust = args.trust.map(|dir| dir.canonicalize().map_err(|e| format!("--trust: {e}"))).transpose()?;
     let catalog = args.catalog.map(|given| server_catalog(&given)).transpose()?;
-    let store = Arc::new(
-        Store::open(&data).map_err(|e| format!("--data '{}': {e}", data.display()))?,
-    );
+    let store = Arc::new(Store::open(&data).map_err(|e| format!("--data '{}': {e}", data.display()))?);
     let keep = Duration::from_secs(args.keep_days.saturating_mul(24 * 3600));
     store.sweep(keep);
     let max_checks = args.max_checks.max(1);
@@ -151,9 +149,7 @@ pub fn run(args: ServeArgs, lang: Lang) -> Result<u8, String> {
 }
 
 async fn serve(app: Arc<App>, address: SocketAddr, keep: Duration, lang: Lang) -> Result<u8, String> {
-    let listener = tokio::net::TcpListener::bind(address)
-        .await
-        .map_err(|e| format!("--listen {address}: {e}"))?;
+    let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| format!("--listen {address}: {e}"))?;
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
     // The first line on stdout is the address (tests and scripts read it; `--listen …:0` picks a port).
     println!("http://{bound}");
@@ -227,7 +223,13 @@ fn server_catalog(given: &str) -> Result<ServerCatalog, String> {
     Ok(ServerCatalog { id: catalog.id, argument })
 }
 
-fn add_user(name: String, role: Option<Role>, units: Vec<String>, file: Option<&Path>, lang: Lang) -> Result<u8, String> {
+fn add_user(
+    name: String,
+    role: Option<Role>,
+    units: Vec<String>,
+    file: Option<&Path>,
+    lang: Lang,
+) -> Result<u8, String> {
     let file = file.ok_or("--users")?;
     let role = role.ok_or_else(|| lang.pick("cần --role unit|council", "--role unit|council is needed").to_string())?;
     if role == Role::Unit && units.is_empty() {

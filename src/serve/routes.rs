@@ -188,12 +188,14 @@ async fn post_check(
     if app.store.count_waiting() >= app.max_queue {
         return error(
             StatusCode::SERVICE_UNAVAILABLE,
-            lang.pick("hàng đợi đã đầy, xin thử lại sau ít phút", "the queue is full, try again in a few minutes").into(),
+            lang.pick("hàng đợi đã đầy, xin thử lại sau ít phút", "the queue is full, try again in a few minutes")
+                .into(),
         );
     }
     let id = new_id();
     let check_dir = app.store.dir(&id);
-    let received = upload::receive(multipart, &check_dir.join("received"), &check_dir.join("upload"), &app.limits, lang).await;
+    let received =
+        upload::receive(multipart, &check_dir.join("received"), &check_dir.join("upload"), &app.limits, lang).await;
     let received = match received.and_then(|upload| job_for(&app, &viewer, id.clone(), upload, lang)) {
         Ok(job) => job,
         Err(why) => {
@@ -248,7 +250,9 @@ fn job_for(
     }
     let catalog = match fields.catalog.as_deref().filter(|c| !c.is_empty()) {
         None => app.catalog.as_ref().map(|c| c.argument.clone()),
-        Some(id) if app.catalog.as_ref().is_some_and(|c| c.id == id) => app.catalog.as_ref().map(|c| c.argument.clone()),
+        Some(id) if app.catalog.as_ref().is_some_and(|c| c.id == id) => {
+            app.catalog.as_ref().map(|c| c.argument.clone())
+        }
         Some(id) if kiemchung::catalog::EMBEDDED.iter().any(|(known, _)| *known == id) => Some(id.to_string()),
         Some(id) => {
             return Err(bad(
@@ -259,26 +263,34 @@ fn job_for(
     };
     let year = match fields.year.as_deref().filter(|y| !y.is_empty()) {
         None => None,
-        Some(text) => Some(text.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)).ok_or_else(|| {
-            bad(format!("năm '{text}' không hợp lệ"), format!("'{text}' is not a year"))
-        })?),
+        Some(text) => Some(
+            text.parse::<i32>()
+                .ok()
+                .filter(|y| (2000..=2100).contains(y))
+                .ok_or_else(|| bad(format!("năm '{text}' không hợp lệ"), format!("'{text}' is not a year")))?,
+        ),
     };
     let cutoff = match fields.cutoff.as_deref().filter(|c| !c.is_empty()) {
         None => None,
         Some(text) => {
-            let date = kiemchung::vn::date::parse_loose(text)
-                .ok_or_else(|| bad(format!("ngày chốt '{text}' không hợp lệ (YYYY-MM-DD)"), format!("'{text}' is not a date")))?;
+            let date = kiemchung::vn::date::parse_loose(text).ok_or_else(|| {
+                bad(format!("ngày chốt '{text}' không hợp lệ (YYYY-MM-DD)"), format!("'{text}' is not a date"))
+            })?;
             Some(date.to_string())
         }
     };
     let report_lang = match fields.lang.as_deref().filter(|l| !l.is_empty()) {
         None | Some("vi") => Lang::Vi,
         Some("en") => Lang::En,
-        Some(other) => return Err(bad(format!("ngôn ngữ '{other}': vi hoặc en"), format!("language '{other}': vi or en"))),
+        Some(other) => {
+            return Err(bad(format!("ngôn ngữ '{other}': vi hoặc en"), format!("language '{other}': vi or en")))
+        }
     };
     let owner = match viewer {
         Viewer::Open => fields.unit.clone().filter(|u| !u.is_empty()),
-        Viewer::Account(account) if account.role == auth::Role::Council => fields.unit.clone().filter(|u| !u.is_empty()),
+        Viewer::Account(account) if account.role == auth::Role::Council => {
+            fields.unit.clone().filter(|u| !u.is_empty())
+        }
         Viewer::Account(account) => match fields.unit.as_deref().filter(|u| !u.is_empty()) {
             None => account.units.first().cloned(),
             Some(unit) if account.units.iter().any(|u| u == unit) => Some(unit.to_string()),
@@ -364,9 +376,10 @@ async fn report(
             .into_response();
     if extension == "html" {
         // Its own scripts run (the filters), but in a sandbox: no cookie, no reach into the page.
-        response
-            .headers_mut()
-            .insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox allow-scripts; frame-ancestors 'self'"));
+        response.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("sandbox allow-scripts; frame-ancestors 'self'"),
+        );
     }
     response
 }
@@ -390,7 +403,8 @@ async fn checks(AppState(app): Shared, headers: HeaderMap, Query(query): Query<L
     Json(json!({ "checks": list })).into_response()
 }
 
-/// The province summary (council only): every finished check's units, points claimed and at risk.
+/// The province summary (council only): every finished check, its units with the points they
+/// claimed and have at risk, and the totals.
 async fn summary(AppState(app): Shared, headers: HeaderMap, Query(query): Query<LangQuery>) -> Response {
     let lang = query.lang();
     let viewer = match viewer(&app, &headers, lang) {
@@ -398,16 +412,24 @@ async fn summary(AppState(app): Shared, headers: HeaderMap, Query(query): Query<
         Err(refused) => return refused,
     };
     if !viewer.sees_all() {
-        return error(StatusCode::FORBIDDEN, lang.pick("chỉ hội đồng thẩm định xem được", "for the council only").into());
+        return error(
+            StatusCode::FORBIDDEN,
+            lang.pick("chỉ hội đồng thẩm định xem được", "for the council only").into(),
+        );
     }
-    let mut rows = Vec::new();
-    for check in app.store.list().iter().filter(|c| c.state == State::Done) {
-        for unit in &check.units {
-            rows.push(json!({
-                "unit": unit.id, "claimed": unit.claimed, "at_risk": unit.at_risk,
-                "check": check.id, "owner": check.owner, "created": check.created,
-            }));
-        }
-    }
-    Json(json!({ "units": rows })).into_response()
+    let rows: Vec<serde_json::Value> = app
+        .store
+        .list()
+        .iter()
+        .filter(|c| c.state == State::Done)
+        .map(|check| {
+            let claimed: f64 = check.units.iter().map(|u| u.claimed).sum();
+            let at_risk: f64 = check.units.iter().map(|u| u.at_risk).sum();
+            json!({
+                "check": check.id, "name": check.name, "owner": check.owner, "uploaded_by": check.uploaded_by,
+                "created": check.created, "units": check.units, "claimed": claimed, "at_risk": at_risk,
+            })
+        })
+        .collect();
+    Json(json!({ "checks": rows })).into_response()
 }

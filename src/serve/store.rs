@@ -172,9 +172,8 @@ impl Store {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             let modified = entry.metadata().and_then(|m| m.modified()).ok();
-            let age_ok = modified
-                .and_then(|m| m.duration_since(UNIX_EPOCH).ok())
-                .is_some_and(|m| m.as_secs() < orphan_limit);
+            let age_ok =
+                modified.and_then(|m| m.duration_since(UNIX_EPOCH).ok()).is_some_and(|m| m.as_secs() < orphan_limit);
             if age_ok && !self.lock().contains_key(&name) {
                 removed += usize::from(std::fs::remove_dir_all(entry.path()).is_ok());
             }

@@ -68,7 +68,10 @@ pub fn safe_relative(name: &str, lang: Lang) -> Result<Vec<String>, String> {
     }
     for part in &parts {
         if part.is_empty() || *part == "." || *part == ".." {
-            return refuse("đường dẫn ra ngoài thư mục tải lên ('..', '.', '//')", "a path leaving the upload ('..', '.', '//')");
+            return refuse(
+                "đường dẫn ra ngoài thư mục tải lên ('..', '.', '//')",
+                "a path leaving the upload ('..', '.', '//')",
+            );
         }
         if part.len() > MAX_COMPONENT_BYTES {
             return refuse("một phần tên quá dài", "a name part is too long");
@@ -212,10 +215,9 @@ fn duplicate(parts: &[String], lang: Lang) -> UploadError {
 
 pub fn too_big(max: u64, lang: Lang) -> UploadError {
     let mib = max / (1024 * 1024);
-    UploadError::TooLarge(lang.pick(
-        format!("tải lên quá lớn: tối đa {mib} MiB"),
-        format!("upload too large: at most {mib} MiB"),
-    ))
+    UploadError::TooLarge(
+        lang.pick(format!("tải lên quá lớn: tối đa {mib} MiB"), format!("upload too large: at most {mib} MiB")),
+    )
 }
 
 async fn text_field(mut field: Field<'_>, lang: Lang) -> Result<String, UploadError> {

@@ -204,12 +204,13 @@ async function refreshLists() {
   if (!$('summary').hidden) {
     const summary = await fetch(api('/api/summary'));
     if (!summary.ok) return;
-    const { units } = await summary.json();
-    $('summary-table').querySelector('tbody').replaceChildren(...units.map((u) => {
+    const { checks: done } = await summary.json();
+    const rows = done.flatMap((check) => check.units.map((u) => {
       const row = document.createElement('tr');
-      row.append(cell(u.unit), cell(u.claimed), cell(u.at_risk), cell(when(u.created)));
+      row.append(cell(u.id), cell(u.claimed), cell(u.at_risk), cell(when(check.created)));
       return row;
     }));
+    $('summary-table').querySelector('tbody').replaceChildren(...rows);
   }
 }
 
