@@ -17,6 +17,9 @@ pub enum Error {
     /// The cache would be written inside a folder being checked.
     #[error("{0}")]
     CacheInsideInput(String),
+    /// Results set aside in a temporary file could not be written or read back.
+    #[error("{0}")]
+    Spill(String),
     /// Worker threads could not be started.
     #[error("{0}")]
     Threads(String),

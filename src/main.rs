@@ -7,7 +7,7 @@ use kiemchung::facts::signature::TrustStore;
 use kiemchung::facts::{self, Budget};
 use kiemchung::model::{Lang, Severity};
 use kiemchung::report::{Format, RenderOptions, FORMAT_NAMES};
-use kiemchung::{check, explain, Config};
+use kiemchung::{explain, Config};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -320,7 +320,7 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
                 });
             }
             let config = builder.build();
-            let run = check(&config).map_err(|error| error.to_string())?;
+            let run = kiemchung::check_streamed(&config).map_err(|error| error.to_string())?;
             if let Some(bar) = bar {
                 bar.finish_and_clear();
             }
@@ -332,7 +332,7 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none();
             let options = RenderOptions { lang, color };
-            let write = |out: &mut dyn Write| kiemchung::report::write(&run.report, format, &options, out);
+            let write = |out: &mut dyn Write| run.write(format, &options, out);
             match &output {
                 Some(path) => write_atomically(path, lang, write)?,
                 None => write_stdout_with(write)?,
@@ -341,7 +341,13 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
                 FailOn::Zero => Severity::Zero,
                 FailOn::Warning => Severity::Warning,
             };
-            Ok(u8::from(run.report.findings.iter().any(|f| f.severity >= threshold)))
+            let counts = &run.head.summary.findings;
+            let at_or_above = match threshold {
+                Severity::Zero => counts.zero,
+                Severity::Warning => counts.zero + counts.warning,
+                Severity::Info => counts.zero + counts.warning + counts.info,
+            };
+            Ok(u8::from(at_or_above > 0))
         }
         Command::Inspect { file, text: true, .. } => {
             let bytes = std::fs::read(&file).map_err(|e| format!("'{}': {e}", file.display()))?;

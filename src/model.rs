@@ -6,11 +6,11 @@ use crate::facts::signature::diff::ModificationLevel;
 use crate::facts::signature::revision::Coverage;
 use crate::facts::signature::{SignatureFacts, SignatureKind, TimeSource};
 pub use crate::rules::{Finding, Lang, Severity};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// What became of a discovered file (DESIGN.md, JSON output).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FileStatus {
     Ok,
@@ -22,7 +22,7 @@ pub enum FileStatus {
 }
 
 /// A signature as the JSON report shows it (DESIGN.md fields plus coverage and modification level).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SignatureRecord {
     pub field: Option<String>,
     pub kind: SignatureKind,
@@ -65,12 +65,13 @@ impl From<&SignatureFacts> for SignatureRecord {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileRecord {
     pub unit: Option<String>,
     pub path: String,
     pub sha256: Option<String>,
-    pub kind: &'static str,
+    #[serde(deserialize_with = "crate::interned::static_str")]
+    pub kind: crate::interned::StaticStr,
     pub status: FileStatus,
     pub number: Option<String>,
     pub date: Option<String>,
@@ -78,7 +79,8 @@ pub struct FileRecord {
     pub size: u64,
     pub pages: Option<u32>,
     /// `text-layer`, `ocr` or `none`: where the text the rules read comes from.
-    pub text_source: Option<&'static str>,
+    #[serde(deserialize_with = "crate::interned::static_str_option")]
+    pub text_source: Option<crate::interned::StaticStr>,
     /// The document's outline, compact: `I`, `I.2`, `I.2.a`, `2.1` (what citations are checked against).
     pub outline: Vec<String>,
     /// Criteria this file is evidence for.
@@ -90,9 +92,10 @@ pub struct FileRecord {
 }
 
 /// A rule that could not judge a file or a row: it did not guess, and says why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotJudgedRule {
-    pub code: &'static str,
+    #[serde(deserialize_with = "crate::interned::static_str")]
+    pub code: crate::interned::StaticStr,
     pub reason: String,
 }
 

@@ -10,16 +10,65 @@ use crate::discover::{discover, Discovery, Entry, UnitDir};
 use crate::error::Error;
 use crate::facts::{self, Budget, FileFacts};
 use crate::model::*;
-use crate::records;
+use crate::records::{self, Tally};
+use crate::report::{Format, RenderOptions};
 use crate::sheet::Row;
+use crate::spill::{Encoded, Spill};
 use crate::unit::{check_unit, contained, Judged};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub struct Run {
     pub report: Report,
     /// Things the user should know that are not findings (a folder with no workbook…).
     pub notes: Vec<String>,
+}
+
+/// A finished run whose files and findings wait in the spill, to be written out in order without
+/// ever being all in memory (a national run: hundreds of thousands of files).
+pub struct Streamed {
+    /// The report without its files and findings: units, totals, the assessment frame.
+    pub head: Report,
+    pub notes: Vec<String>,
+    files: Spill<FileRecord>,
+    findings: Spill<Finding>,
+    /// Findings across units, found after every unit was set aside.
+    late: Vec<Finding>,
+    lang: Lang,
+}
+
+impl Streamed {
+    /// The file records in report order (an error: the temporary store could not be read back).
+    pub fn files(&self) -> impl Iterator<Item = std::io::Result<FileRecord>> + '_ {
+        self.files.merged(&[])
+    }
+
+    /// The findings in report order.
+    pub fn findings(&self) -> impl Iterator<Item = std::io::Result<Finding>> + '_ {
+        self.findings.merged(&self.late)
+    }
+
+    /// Writes the report in `format`; JSON, JSONL and CSV go straight from the spill.
+    pub fn write(
+        &self,
+        format: Format,
+        options: &RenderOptions,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), crate::report::WriteError> {
+        let mut files = self.files().map(|item| item.map(Cow::Owned));
+        let mut findings = self.findings().map(|item| item.map(Cow::Owned));
+        crate::report::write_parts(&self.head, &mut files, &mut findings, format, options, out)
+    }
+
+    /// The whole report in memory.
+    pub fn into_run(self) -> Result<Run, Error> {
+        let lang = self.lang;
+        let files = self.files().collect::<Result<Vec<_>, _>>().map_err(|e| spill_error(e, lang))?;
+        let findings = self.findings().collect::<Result<Vec<_>, _>>().map_err(|e| spill_error(e, lang))?;
+        let report = Report { files, findings, ..self.head };
+        Ok(Run { report, notes: self.notes })
+    }
 }
 
 /// Files outside units are read in batches of this many (a unit is always one batch).
@@ -53,6 +102,11 @@ fn jobs(discovery: &Discovery) -> Vec<Job<'_>> {
 /// Runs the whole check. Err only for what makes a run meaningless (a path that does not exist,
 /// nothing to check, a contradictory assessment frame, a thread pool that cannot start).
 pub fn check(config: &Config) -> Result<Run, Error> {
+    check_streamed(config)?.into_run()
+}
+
+/// Runs the whole check, keeping files and findings in the spill until they are written.
+pub fn check_streamed(config: &Config) -> Result<Streamed, Error> {
     let lang = config.lang;
     let discovery = discover(&config.paths).map_err(Error::Input)?;
     let jobs = jobs(&discovery);
@@ -111,40 +165,40 @@ pub fn check(config: &Config) -> Result<Run, Error> {
     let prefetched: Option<Vec<std::sync::Mutex<Vec<Option<FileFacts>>>>> =
         prefetched.take().map(|all| all.into_iter().map(std::sync::Mutex::new).collect());
 
-    // Each job's facts live only while it is judged.
-    let judged: Vec<Judged> = pool.install(|| {
-        jobs.par_iter()
-            .enumerate()
-            .map(|(index, job)| {
-                let facts = match &prefetched {
-                    Some(all) => std::mem::take(&mut *all[index].lock().unwrap_or_else(|e| e.into_inner())),
-                    None => reader.read(job.entries()),
-                };
-                judge(job, &facts, config, &frame)
-            })
-            .collect()
+    // Each job's facts live only while it is judged; its records and findings go to the spill.
+    let sink = std::sync::Mutex::new(Sink::new());
+    pool.install(|| {
+        jobs.par_iter().enumerate().for_each(|(index, job)| {
+            let facts = match &prefetched {
+                Some(all) => std::mem::take(&mut *all[index].lock().unwrap_or_else(|e| e.into_inner())),
+                None => reader.read(job.entries()),
+            };
+            let judged = judge(job, &facts, config, &frame);
+            drop(facts);
+            let set_aside = set_aside(judged, config);
+            sink.lock().unwrap_or_else(|e| e.into_inner()).take(index, set_aside);
+        })
     });
     if let Some(why) = reader.finish() {
         notes.push(lang.pick(format!("không ghi được bộ nhớ đệm: {why}"), format!("cache not written: {why}")));
     }
-
-    let mut findings = Vec::new();
-    let mut not_judged = Vec::new();
-    let mut records = Vec::with_capacity(total);
-    let mut documents = Vec::new();
-    for part in judged {
-        findings.extend(part.findings);
-        not_judged.extend(part.not_judged);
-        records.extend(part.records);
-        documents.extend(part.documents);
+    let Sink { files, findings, mut tally, documents, failed } = sink.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(why) = failed {
+        return Err(spill_error(why, lang));
     }
+    for why in [&files.kept_in_memory, &findings.kept_in_memory].into_iter().flatten().take(1) {
+        notes.push(lang.pick(
+            format!("không tạo được tệp tạm ({why}): kết quả được giữ trong bộ nhớ"),
+            format!("no temporary file ({why}): results kept in memory"),
+        ));
+    }
+
     // Across units, once every unit is judged.
-    findings.extend(contained(|| crate::checks::cross_unit::check(&documents, lang)));
+    let mut late = contained(|| crate::checks::cross_unit::check(&documents, lang));
     drop(documents);
-    findings.retain(|f| selected(f.code, &config.select, &config.ignore));
-    sort_findings(&mut findings);
-    records.sort_by(|a, b| (&a.unit, &a.path).cmp(&(&b.unit, &b.path)));
-    not_judged.retain(|n| selected(n.code.rule().code, &config.select, &config.ignore));
+    late.retain(|f| selected(f.code, &config.select, &config.ignore));
+    late.sort_by(finding_order);
+    late.iter().for_each(|finding| tally.finding(finding));
     let unit_rows: Vec<&[Row]> = discovery
         .units
         .iter()
@@ -153,19 +207,85 @@ pub fn check(config: &Config) -> Result<Run, Error> {
             _ => &[],
         })
         .collect();
-    let units = records::unit_records(&discovery.units, &unit_rows, &records, &findings, config.catalog.as_ref());
-    let summary = records::summarise(&units, &records, &findings, &not_judged);
+    let units = tally.unit_records(&discovery.units, &unit_rows, config.catalog.as_ref());
+    let summary = tally.summary(&units);
     let catalog_id = config.catalog.as_ref().map_or(crate::catalog::WORKBOOK_ID, |c| c.id.as_str());
-    let report = Report {
+    let head = Report {
         tool: ToolInfo { name: "kiemchung", version: env!("CARGO_PKG_VERSION") },
         catalog: CatalogInfo { id: catalog_id.to_string(), year: frame.year, cutoff: frame.cutoff.to_string() },
         assessment: frame,
         units,
-        files: records,
-        findings,
+        files: Vec::new(),
+        findings: Vec::new(),
         summary,
     };
-    Ok(Run { report, notes })
+    Ok(Streamed { head, notes, files, findings, late, lang })
+}
+
+/// What the jobs leave: records and findings set aside, the totals, what crosses units.
+struct Sink {
+    files: Spill<FileRecord>,
+    findings: Spill<Finding>,
+    tally: Tally,
+    documents: Vec<crate::checks::cross_unit::Document>,
+    failed: Option<std::io::Error>,
+}
+
+/// One job's output, encoded for the spill (the costly part, done by the job's thread).
+struct SetAside {
+    files: std::io::Result<Encoded>,
+    findings: std::io::Result<Encoded>,
+    records: Vec<FileRecord>,
+    kept: Vec<Finding>,
+    not_judged: Vec<NotJudged>,
+    documents: Vec<crate::checks::cross_unit::Document>,
+}
+
+fn set_aside(judged: Judged, config: &Config) -> SetAside {
+    let Judged { mut findings, mut records, mut not_judged, documents } = judged;
+    findings.retain(|f| selected(f.code, &config.select, &config.ignore));
+    not_judged.retain(|n| selected(n.code.rule().code, &config.select, &config.ignore));
+    SetAside {
+        files: Spill::encode(&mut records, file_order),
+        findings: Spill::encode(&mut findings, finding_order),
+        records,
+        kept: findings,
+        not_judged,
+        documents,
+    }
+}
+
+impl Sink {
+    fn new() -> Self {
+        Sink {
+            files: Spill::new(file_order),
+            findings: Spill::new(finding_order),
+            tally: Tally::default(),
+            documents: Vec::new(),
+            failed: None,
+        }
+    }
+
+    fn take(&mut self, job: usize, part: SetAside) {
+        part.records.iter().for_each(|record| self.tally.file(record));
+        part.kept.iter().for_each(|finding| self.tally.finding(finding));
+        part.not_judged.iter().for_each(|entry| self.tally.not_judged(entry));
+        self.documents.extend(part.documents);
+        let pushed = part
+            .files
+            .and_then(|encoded| self.files.push(job, encoded))
+            .and_then(|()| part.findings.and_then(|encoded| self.findings.push(job, encoded)));
+        if let Err(why) = pushed {
+            self.failed.get_or_insert(why);
+        }
+    }
+}
+
+fn spill_error(why: std::io::Error, lang: Lang) -> Error {
+    Error::Spill(lang.pick(
+        format!("không ghi/đọc lại được kết quả tạm (tệp tạm của hệ thống): {why}"),
+        format!("results set aside in a temporary file could not be written or read back: {why}"),
+    ))
 }
 
 /// Which workbook a unit with several was read for, and which were left and why.
@@ -330,10 +450,18 @@ fn selected(code: &str, select: &[String], ignore: &[String]) -> bool {
     (select.is_empty() || matches(select)) && !matches(ignore)
 }
 
-fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        let key =
-            |f: &Finding| (f.unit.clone(), f.criterion.as_deref().map(criterion_key), f.file.clone(), f.page, f.code);
-        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
-    });
+/// The report's order of files: by unit, then path.
+fn file_order(a: &FileRecord, b: &FileRecord) -> std::cmp::Ordering {
+    (&a.unit, &a.path).cmp(&(&b.unit, &b.path))
+}
+
+/// The report's order of findings: unit, criterion (numerically), file, page, code, message.
+fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    a.unit
+        .cmp(&b.unit)
+        .then_with(|| a.criterion.as_deref().map(criterion_key).cmp(&b.criterion.as_deref().map(criterion_key)))
+        .then_with(|| a.file.cmp(&b.file))
+        .then_with(|| a.page.cmp(&b.page))
+        .then_with(|| a.code.cmp(b.code))
+        .then_with(|| a.message.cmp(&b.message))
 }

@@ -6,7 +6,8 @@ use crate::discover::{Entry, UnitDir};
 use crate::facts::{FileFacts, Outcome};
 use crate::model::*;
 use crate::sheet::Row;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 pub(crate) fn file_record(
     unit: Option<&str>,
@@ -64,112 +65,139 @@ pub(crate) fn file_record(
     }
 }
 
-pub(crate) fn unit_records(
-    units: &[UnitDir],
-    rows: &[&[Row]],
-    files: &[FileRecord],
-    findings: &[Finding],
-    catalog: Option<&Catalog>,
-) -> Vec<UnitRecord> {
-    let mut records = Vec::new();
-    for (unit, rows) in units.iter().zip(rows) {
-        let mine: Vec<&Finding> = findings.iter().filter(|f| f.unit.as_deref() == Some(&unit.id)).collect();
-        let zero_criteria: BTreeSet<&str> =
-            mine.iter().filter(|f| f.severity == Severity::Zero).filter_map(|f| f.criterion.as_deref()).collect();
-        let leaf = |code: &str| !rows.iter().any(|r| r.code.starts_with(&format!("{code}.")));
-        let counted: Vec<&Row> = rows
-            .iter()
-            .filter(|r| match catalog.and_then(|c| c.get(&r.code)) {
-                Some(c) => c.kind == CriterionKind::Criterion,
-                None => r.code_is_wellformed && leaf(&r.code),
-            })
-            .collect();
-        let claimed: f64 = counted.iter().filter_map(|r| r.score).sum();
-        let at_risk: f64 =
-            counted.iter().filter(|r| zero_criteria.contains(r.code.as_str())).filter_map(|r| r.score).sum();
-        let mut counts = SeverityCounts::default();
-        mine.iter().for_each(|f| counts.add(f.severity));
-        records.push(UnitRecord {
-            id: unit.id.clone(),
-            path: crate::discover::slash(&unit.root),
-            sheet: unit.workbook.as_ref().map(|(rel, _)| rel.clone()),
-            claimed: round_points(claimed),
-            at_risk: round_points(at_risk),
-            rows: rows.len(),
-            files: files.iter().filter(|f| f.unit.as_deref() == Some(&unit.id)).count(),
-            findings: counts,
-        });
-    }
-    records.sort_by(|a, b| a.id.cmp(&b.id));
-    records
+/// What the unit records and the summary need, gathered item by item as they go to the spill:
+/// a national run never holds every record and finding at once.
+#[derive(Default)]
+pub(crate) struct Tally {
+    files: usize,
+    findings: SeverityCounts,
+    files_per_unit: HashMap<String, usize>,
+    units: HashMap<String, UnitTally>,
+    codes: BTreeMap<&'static str, CodeTally>,
+    not_judged: BTreeMap<&'static str, (usize, BTreeSet<String>)>,
 }
 
-/// The units, and the (unit, file) pairs, one code's findings touch.
-type Touched<'a> = (BTreeSet<&'a str>, BTreeSet<(&'a str, &'a str)>);
+#[derive(Default)]
+struct UnitTally {
+    counts: SeverityCounts,
+    zero_criteria: BTreeSet<String>,
+}
 
-pub(crate) fn summarise(
-    units: &[UnitRecord],
-    files: &[FileRecord],
-    findings: &[Finding],
-    not_judged: &[NotJudged],
-) -> Summary {
-    let mut counts = SeverityCounts::default();
-    let mut by_code = BTreeMap::new();
-    let mut touched: BTreeMap<&'static str, Touched> = BTreeMap::new();
-    for finding in findings {
-        counts.add(finding.severity);
-        *by_code.entry(finding.code).or_insert(0) += 1;
-        let (units, files) = touched.entry(finding.code).or_default();
-        let unit = finding.unit.as_deref().unwrap_or_default();
-        units.extend(finding.unit.as_deref());
-        files.extend(finding.file.as_deref().map(|file| (unit, file)));
+#[derive(Default)]
+struct CodeTally {
+    findings: usize,
+    units: BTreeSet<String>,
+    /// (unit, file) pairs, hashed: the pairs themselves would be a second copy of every path.
+    files: HashSet<u64>,
+}
+
+impl Tally {
+    pub fn file(&mut self, record: &FileRecord) {
+        self.files += 1;
+        if let Some(unit) = &record.unit {
+            *self.files_per_unit.entry(unit.clone()).or_default() += 1;
+        }
+        for rule in &record.not_judged {
+            self.not_judged_once(rule.code, &rule.reason);
+        }
     }
-    let codes = by_code
-        .iter()
-        .map(|(&code, &count)| {
-            let rule =
-                crate::checks::registry::RULES.iter().find(|r| r.code == code).expect("every finding has a rule");
-            let (units, files) = &touched[code];
-            CodeSummary {
+
+    pub fn finding(&mut self, finding: &Finding) {
+        self.findings.add(finding.severity);
+        if let Some(unit) = &finding.unit {
+            let tally = self.units.entry(unit.clone()).or_default();
+            tally.counts.add(finding.severity);
+            if let (Severity::Zero, Some(criterion)) = (finding.severity, &finding.criterion) {
+                tally.zero_criteria.insert(criterion.clone());
+            }
+        }
+        let code = self.codes.entry(finding.code).or_default();
+        code.findings += 1;
+        code.units.extend(finding.unit.clone());
+        if let Some(file) = &finding.file {
+            let mut hasher = std::hash::DefaultHasher::new();
+            (finding.unit.as_deref().unwrap_or_default(), file.as_str()).hash(&mut hasher);
+            code.files.insert(hasher.finish());
+        }
+    }
+
+    /// A row or file a rule could not judge.
+    pub fn not_judged(&mut self, entry: &NotJudged) {
+        self.not_judged_once(entry.code.rule().code, &entry.reason);
+    }
+
+    fn not_judged_once(&mut self, code: &'static str, reason: &str) {
+        let (count, reasons) = self.not_judged.entry(code).or_default();
+        *count += 1;
+        if !reasons.contains(reason) {
+            reasons.insert(reason.to_string());
+        }
+    }
+
+    /// One record per unit, sorted by id: points claimed, and at risk where a criterion has a zero.
+    pub fn unit_records(&self, units: &[UnitDir], rows: &[&[Row]], catalog: Option<&Catalog>) -> Vec<UnitRecord> {
+        let none = UnitTally::default();
+        let mut records = Vec::new();
+        for (unit, rows) in units.iter().zip(rows) {
+            let tally = self.units.get(&unit.id).unwrap_or(&none);
+            let leaf = |code: &str| !rows.iter().any(|r| r.code.starts_with(&format!("{code}.")));
+            let counted: Vec<&Row> = rows
+                .iter()
+                .filter(|r| match catalog.and_then(|c| c.get(&r.code)) {
+                    Some(c) => c.kind == CriterionKind::Criterion,
+                    None => r.code_is_wellformed && leaf(&r.code),
+                })
+                .collect();
+            let claimed: f64 = counted.iter().filter_map(|r| r.score).sum();
+            let at_risk: f64 =
+                counted.iter().filter(|r| tally.zero_criteria.contains(r.code.as_str())).filter_map(|r| r.score).sum();
+            records.push(UnitRecord {
+                id: unit.id.clone(),
+                path: crate::discover::slash(&unit.root),
+                sheet: unit.workbook.as_ref().map(|(rel, _)| rel.clone()),
+                claimed: round_points(claimed),
+                at_risk: round_points(at_risk),
+                rows: rows.len(),
+                files: self.files_per_unit.get(&unit.id).copied().unwrap_or_default(),
+                findings: tally.counts.clone(),
+            });
+        }
+        records.sort_by(|a, b| a.id.cmp(&b.id));
+        records
+    }
+
+    pub fn summary(&self, units: &[UnitRecord]) -> Summary {
+        let mut by_code = BTreeMap::new();
+        let mut codes = Vec::new();
+        for (&code, tally) in &self.codes {
+            let rule = crate::rules::RULES.iter().find(|r| r.code == code).expect("every finding has a rule");
+            by_code.insert(code, tally.findings);
+            codes.push(CodeSummary {
                 code,
                 name: rule.name,
                 severity: rule.severity,
-                findings: count,
-                units: units.len(),
-                files: files.len(),
-            }
-        })
-        .collect();
-    Summary {
-        units: units.len(),
-        files: files.len(),
-        findings: counts,
-        by_code,
-        codes,
-        claimed: round_points(units.iter().map(|u| u.claimed).sum()),
-        at_risk: round_points(units.iter().map(|u| u.at_risk).sum()),
-        not_judged: count_not_judged(not_judged, files),
+                findings: tally.findings,
+                units: tally.units.len(),
+                files: tally.files.len(),
+            });
+        }
+        let not_judged = self
+            .not_judged
+            .iter()
+            .map(|(&code, (count, reasons))| {
+                let rule = crate::rules::RULES.iter().find(|r| r.code == code).expect("a registered code");
+                NotJudgedCount { code, name: rule.name, count: *count, reasons: reasons.iter().cloned().collect() }
+            })
+            .collect();
+        Summary {
+            units: units.len(),
+            files: self.files,
+            findings: self.findings.clone(),
+            by_code,
+            codes,
+            claimed: round_points(units.iter().map(|u| u.claimed).sum()),
+            at_risk: round_points(units.iter().map(|u| u.at_risk).sum()),
+            not_judged,
+        }
     }
-}
-
-/// Per code: rows and files a rule could not judge, from the row list and the files' own lists.
-fn count_not_judged(rows: &[NotJudged], files: &[FileRecord]) -> Vec<NotJudgedCount> {
-    let mut by_code: BTreeMap<&'static str, (usize, BTreeSet<String>)> = BTreeMap::new();
-    for entry in rows {
-        let (count, reasons) = by_code.entry(entry.code.rule().code).or_default();
-        *count += 1;
-        reasons.insert(entry.reason.clone());
-    }
-    for rule in files.iter().flat_map(|f| &f.not_judged) {
-        let (count, reasons) = by_code.entry(rule.code).or_default();
-        *count += 1;
-        reasons.insert(rule.reason.clone());
-    }
-    by_code
-        .into_iter()
-        .map(|(code, (count, reasons))| {
-            let rule = crate::checks::registry::RULES.iter().find(|r| r.code == code).expect("a registered code");
-            NotJudgedCount { code, name: rule.name, count, reasons: reasons.into_iter().collect() }
-        })
-        .collect()
 }

@@ -4,9 +4,9 @@
 //! finding a rule makes and its severity, this is a leaf module: checks and the report model both
 //! build on it, it builds on nothing of theirs.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -50,10 +50,12 @@ impl Lang {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    pub code: &'static str,
-    pub name: &'static str,
+    #[serde(deserialize_with = "crate::interned::static_str")]
+    pub code: crate::interned::StaticStr,
+    #[serde(deserialize_with = "crate::interned::static_str")]
+    pub name: crate::interned::StaticStr,
     pub severity: Severity,
     pub unit: Option<String>,
     pub criterion: Option<String>,
@@ -62,7 +64,8 @@ pub struct Finding {
     pub message: String,
     pub excerpt: Option<String>,
     /// What the finding rests on: `signature`, `text-layer`, `ocr`, `sheet`, or the file itself.
-    pub source: Option<&'static str>,
+    #[serde(deserialize_with = "crate::interned::static_str_option")]
+    pub source: Option<crate::interned::StaticStr>,
 }
 
 impl Finding {

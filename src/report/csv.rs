@@ -1,11 +1,12 @@
 //! `--format csv`: one row per finding, for a spreadsheet or a script. UTF-8 with a byte-order mark,
 //! which Excel needs to show Vietnamese; headers in the report's language.
 
+use super::Items;
 use super::RenderOptions;
-use crate::model::Report;
+use crate::model::Finding;
 
 /// Streams the rows to `out`.
-pub fn write(report: &Report, options: &RenderOptions, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn write(findings: Items<Finding>, options: &RenderOptions, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let lang = options.lang;
     out.write_all(b"\xEF\xBB\xBF")?;
     let mut writer = csv::WriterBuilder::new().from_writer(out);
@@ -14,7 +15,8 @@ pub fn write(report: &Report, options: &RenderOptions, out: &mut dyn std::io::Wr
         ["Unit", "Criterion", "File", "Page", "Code", "Rule", "Severity", "Message", "Excerpt"],
     );
     writer.write_record(header)?;
-    for finding in &report.findings {
+    for finding in findings {
+        let finding = finding?;
         let page = finding.page.map(|p| p.to_string()).unwrap_or_default();
         writer.write_record([
             finding.unit.as_deref().unwrap_or_default(),

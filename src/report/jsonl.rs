@@ -2,6 +2,7 @@
 //! each unit, each file, each finding, then the summary. Lines from several runs can be
 //! concatenated and filtered with line tools; every object carries its unit.
 
+use super::Items;
 use crate::model::{CatalogInfo, FileRecord, Finding, Report, Summary, ToolInfo, UnitRecord};
 use serde::Serialize;
 use std::io::Write;
@@ -17,7 +18,12 @@ enum Line<'a> {
 }
 
 /// Streams the lines to `out`.
-pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn write(
+    report: &Report,
+    files: Items<FileRecord>,
+    findings: Items<Finding>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
     let mut line = |record: Line| -> std::io::Result<()> {
         serde_json::to_writer(&mut out, &record)?;
@@ -27,11 +33,11 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     for unit in &report.units {
         line(Line::Unit(unit))?;
     }
-    for file in &report.files {
-        line(Line::File(file))?;
+    for file in files {
+        line(Line::File(&*file?))?;
     }
-    for finding in &report.findings {
-        line(Line::Finding(finding))?;
+    for finding in findings {
+        line(Line::Finding(&*finding?))?;
     }
     line(Line::Summary(&report.summary))?;
     out.flush()

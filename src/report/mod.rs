@@ -7,7 +7,8 @@ pub mod jsonl;
 pub mod text;
 pub mod xlsx;
 
-use crate::model::{Lang, Report};
+use crate::model::{FileRecord, Finding, Lang, Report};
+use std::borrow::Cow;
 use std::io::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,17 +76,45 @@ pub enum WriteError {
     Render(String),
 }
 
-/// Writes the report in `format` to `out`. JSON, JSONL and CSV go out record by record, never as
-/// one string in memory (a national report is hundreds of megabytes); text, html and xlsx are
-/// made whole first (html and xlsx are meant for one unit or one province).
+/// A report's files or findings as they come: borrowed from a report in memory, or read back
+/// from the spill one at a time (an error: the spill could not be read).
+pub type Items<'i, 'a, T> = &'i mut dyn Iterator<Item = std::io::Result<Cow<'a, T>>>;
+
+/// Writes the report in `format` to `out`.
 pub fn write(report: &Report, format: Format, options: &RenderOptions, out: &mut dyn Write) -> Result<(), WriteError> {
+    let mut files = report.files.iter().map(|file| Ok(Cow::Borrowed(file)));
+    let mut findings = report.findings.iter().map(|finding| Ok(Cow::Borrowed(finding)));
+    write_parts(report, &mut files, &mut findings, format, options, out)
+}
+
+/// Writes a report whose files and findings come one by one (`head`'s own lists are not read).
+/// JSON, JSONL and CSV go out record by record, never whole in memory (a national report is
+/// hundreds of megabytes); text, html and xlsx are made whole first: they are meant for one unit
+/// or one province, and hold the whole report while they are drawn.
+pub fn write_parts(
+    head: &Report,
+    files: Items<FileRecord>,
+    findings: Items<Finding>,
+    format: Format,
+    options: &RenderOptions,
+    out: &mut dyn Write,
+) -> Result<(), WriteError> {
     match format {
-        Format::Text => out.write_all(text::render(report, options).as_bytes())?,
-        Format::Json => json::write(report, out)?,
-        Format::Jsonl => jsonl::write(report, out)?,
-        Format::Csv => csv::write(report, options, out)?,
-        Format::Xlsx => out.write_all(&xlsx::render(report, options).map_err(WriteError::Render)?)?,
-        Format::Html => out.write_all(html::render(report, options).as_bytes())?,
+        Format::Json => json::write(head, files, findings, out)?,
+        Format::Jsonl => jsonl::write(head, files, findings, out)?,
+        Format::Csv => csv::write(findings, options, out)?,
+        Format::Text | Format::Xlsx | Format::Html => {
+            let whole = Report {
+                files: files.map(|item| item.map(Cow::into_owned)).collect::<Result<_, _>>()?,
+                findings: findings.map(|item| item.map(Cow::into_owned)).collect::<Result<_, _>>()?,
+                ..head.clone()
+            };
+            match format {
+                Format::Xlsx => out.write_all(&xlsx::render(&whole, options).map_err(WriteError::Render)?)?,
+                Format::Html => out.write_all(html::render(&whole, options).as_bytes())?,
+                _ => out.write_all(text::render(&whole, options).as_bytes())?,
+            }
+        }
     }
     Ok(out.flush()?)
 }
