@@ -335,3 +335,32 @@ fn a_zip_upload_says_not_yet() {
     assert_eq!(response.status, 400);
     assert!(response.json()["error"].as_str().unwrap().contains(".zip"));
 }
+
+#[test]
+fn concurrent_uploads_wait_for_their_turn_and_all_get_the_right_report() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path(), &["--max-checks", "1"]);
+    let ids: Vec<String> = std::thread::scope(|scope| {
+        let uploads: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| upload_id(&server, &folder_parts(&fixtures().join("demo"), "demo"), None)))
+            .collect();
+        uploads.into_iter().map(|upload| upload.join().unwrap()).collect()
+    });
+    let mut most_running = 0;
+    let start = std::time::Instant::now();
+    loop {
+        let states: Vec<String> =
+            ids.iter().map(|id| server.get(&format!("/api/check/{id}"), None).json()["state"].to_string()).collect();
+        most_running = most_running.max(states.iter().filter(|s| s.contains("running")).count());
+        if states.iter().all(|s| s.contains("done") || s.contains("failed")) {
+            break;
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(240), "{states:?}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(most_running, 1, "--max-checks 1 ran {most_running} at once");
+    let expected = check_report(&fixtures(), "demo", "json", &[]);
+    for id in &ids {
+        assert!(server.get(&format!("/api/check/{id}/report.json"), None).body == expected, "{id}");
+    }
+}

@@ -50,7 +50,8 @@ fn a_clerk_uploads_the_demo_folder_and_reads_its_findings() {
     // The codes the page shows are the report's codes, the placeholder number among them.
     let id = seen["id"].as_str().unwrap();
     let report = server.get(&format!("/api/check/{id}/report.json"), None).json();
-    let mut codes: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    let mut codes: Vec<&str> =
+        report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
     codes.sort();
     codes.dedup();
     let shown: Vec<&str> = seen["codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();

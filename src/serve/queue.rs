@@ -108,10 +108,16 @@ async fn run(runner: &Runner, store: &Store, job: &Job) -> Result<(), String> {
         }
         child.wait().await
     };
-    let status = match tokio::time::timeout(runner.deadline, follow).await {
+    let outcome = tokio::time::timeout(runner.deadline, follow).await;
+    if outcome.is_err() {
+        let _ = child.kill().await;
+    }
+    let said = stderr_tail.await.unwrap_or_default();
+    // What `check` would have said on stderr (notes: no OCR, an unusable cache…), kept beside the reports.
+    let _ = tokio::fs::write(check_dir.join("notes.txt"), &said).await;
+    let status = match outcome {
         Ok(status) => status.map_err(|e| e.to_string())?,
         Err(_) => {
-            let _ = child.kill().await;
             return Err(job.lang.pick(
                 format!("quá thời gian kiểm tra ({} phút)", runner.deadline.as_secs() / 60),
                 format!("the check ran out of time ({} minutes)", runner.deadline.as_secs() / 60),
@@ -121,7 +127,6 @@ async fn run(runner: &Runner, store: &Store, job: &Job) -> Result<(), String> {
     if status.success() {
         return Ok(());
     }
-    let said = stderr_tail.await.unwrap_or_default();
     let last = said.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or("").trim();
     Err(if last.is_empty() { format!("{status}") } else { last.to_string() })
 }

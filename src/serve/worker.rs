@@ -9,7 +9,7 @@ use kiemchung::catalog::Catalog;
 use kiemchung::facts::Budget;
 use kiemchung::model::Lang;
 use kiemchung::report::{Format, RenderOptions};
-use kiemchung::{check, Config};
+use kiemchung::{check_streamed, Config};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -66,17 +66,18 @@ pub fn run(args: WorkerArgs, lang: Lang) -> Result<u8, String> {
     if let Some(jobs) = args.jobs {
         builder = builder.jobs(jobs);
     }
-    let run = check(&builder.build()).map_err(|error| error.to_string())?;
+    // As `check` does: files and findings stay in the spill until each report is written.
+    let run = check_streamed(&builder.build()).map_err(|error| error.to_string())?;
     for note in &run.notes {
         eprintln!("kiemchung: {note}");
     }
     let options = RenderOptions { lang, color: false };
     for (extension, format) in REPORT_FORMATS {
         let path = args.out.join(format!("report.{extension}"));
-        crate::write_atomically(&path, lang, |out| kiemchung::report::write(&run.report, format, &options, out))?;
+        crate::write_atomically(&path, lang, |out| run.write(format, &options, out))?;
     }
     let units: Vec<serde_json::Value> = run
-        .report
+        .head
         .units
         .iter()
         .map(|unit| serde_json::json!({"id": unit.id, "claimed": unit.claimed, "at_risk": unit.at_risk}))
