@@ -364,3 +364,29 @@ fn concurrent_uploads_wait_for_their_turn_and_all_get_the_right_report() {
         assert!(server.get(&format!("/api/check/{id}/report.json"), None).body == expected, "{id}");
     }
 }
+
+#[test]
+fn a_full_queue_is_503_counting_uploads_in_progress() {
+    use std::io::Write;
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path(), &["--max-queue", "1"]);
+    // An upload whose body is still coming: it holds the only place.
+    let (content_type, body) = serve::multipart(&tiny_unit("slow"));
+    let mut slow = std::net::TcpStream::connect(&server.address).unwrap();
+    write!(
+        slow,
+        "POST /api/check HTTP/1.1\r\nHost: x\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    slow.write_all(&body[..body.len() / 2]).unwrap();
+    slow.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let refused = server.upload(&tiny_unit("u"), None);
+    assert_eq!(refused.status, 503, "{}", refused.text());
+    // Once it is gone, the place is free again.
+    drop(slow);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let id = upload_id(&server, &tiny_unit("u"), None);
+    assert_eq!(server.wait(&id, None)["state"], "done");
+}

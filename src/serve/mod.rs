@@ -101,6 +101,10 @@ pub struct App {
     pub limits: upload::Limits,
     pub catalog: Option<ServerCatalog>,
     pub max_queue: usize,
+    /// Uploads being received now: they count against `max_queue` with the waiting checks.
+    pub uploading: std::sync::atomic::AtomicUsize,
+    /// Argon2 takes ~19 MiB and tens of milliseconds a try: a flood of logins waits here.
+    pub login_permits: tokio::sync::Semaphore,
 }
 
 pub fn run(args: ServeArgs, lang: Lang) -> Result<u8, String> {
@@ -139,6 +143,8 @@ pub fn run(args: ServeArgs, lang: Lang) -> Result<u8, String> {
         limits: upload::Limits { max_bytes: args.max_upload, max_files: args.max_files.max(1) },
         catalog,
         max_queue: args.max_queue.max(1),
+        uploading: std::sync::atomic::AtomicUsize::new(0),
+        login_permits: tokio::sync::Semaphore::new(2),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

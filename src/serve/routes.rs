@@ -14,6 +14,7 @@ use axum::{Json, Router};
 use kiemchung::model::Lang;
 use serde::Deserialize;
 use serde_json::json;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 type Shared = AppState<Arc<App>>;
@@ -115,6 +116,7 @@ struct Credentials {
 
 async fn login(AppState(app): Shared, Form(credentials): Form<Credentials>) -> Response {
     let Some(_) = &app.accounts else { return Redirect::to("/").into_response() };
+    let Ok(_permit) = app.login_permits.acquire().await else { return Redirect::to("/login").into_response() };
     let checking = app.clone();
     let account = tokio::task::spawn_blocking(move || {
         checking.accounts.as_ref().and_then(|a| a.verify(&credentials.name, &credentials.password))
@@ -185,7 +187,8 @@ async fn post_check(
     if declared.is_some_and(|length| length > app.limits.max_bytes.saturating_add(64 << 20)) {
         return upload_error(upload::too_big(app.limits.max_bytes, lang));
     }
-    if app.store.count_waiting() >= app.max_queue {
+    let _uploading = Uploading::enter(&app);
+    if app.store.count_waiting() + app.uploading.load(Ordering::SeqCst) > app.max_queue {
         return error(
             StatusCode::SERVICE_UNAVAILABLE,
             lang.pick("hàng đợi đã đầy, xin thử lại sau ít phút", "the queue is full, try again in a few minutes")
@@ -222,6 +225,22 @@ async fn post_check(
     });
     queue::start(app.runner.clone(), app.store.clone(), job);
     (StatusCode::ACCEPTED, Json(json!({ "id": id }))).into_response()
+}
+
+/// Counts an upload in progress for as long as it is alive.
+struct Uploading<'a>(&'a App);
+
+impl<'a> Uploading<'a> {
+    fn enter(app: &'a App) -> Uploading<'a> {
+        app.uploading.fetch_add(1, Ordering::SeqCst);
+        Uploading(app)
+    }
+}
+
+impl Drop for Uploading<'_> {
+    fn drop(&mut self) {
+        self.0.uploading.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 fn upload_error(why: UploadError) -> Response {
