@@ -14,6 +14,7 @@ const EN = {
   'col-when': 'When', 'col-name': 'Submission', 'col-state': 'State',
   'col-units': 'Unit · points claimed · at risk', 'summary-title': 'Province summary',
   'col-unit': 'Unit', 'col-claimed': 'Points claimed', 'col-at-risk': 'At risk',
+  'account': 'Account', 'password': 'Password', 'login': 'Sign in', 'login-error': 'Wrong account or password.',
 };
 const WORDS = {
   vi: { queued: 'đang chờ', running: 'đang kiểm tra', done: 'xong', failed: 'lỗi', files: 'tệp',
@@ -234,15 +235,16 @@ async function setupAccount() {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
-  if ($('login-error')) {
-    $('login-error').hidden = !new URLSearchParams(location.search).has('error');
-    return;
-  }
   $('lang-switch').addEventListener('click', () => {
     lang = lang === 'vi' ? 'en' : 'vi';
     localStorage.setItem('kiemchung-lang', lang);
     applyLang();
   });
+  if ($('login-error')) {
+    $('login-error').hidden = !new URLSearchParams(location.search).has('error');
+    applyLang();
+    return;
+  }
   setupUpload();
   applyLang();
   setupAccount();
