@@ -33,20 +33,18 @@ pub struct Streamed {
     pub notes: Vec<String>,
     files: Spill<FileRecord>,
     findings: Spill<Finding>,
-    /// Findings across units, found after every unit was set aside.
-    late: Vec<Finding>,
     lang: Lang,
 }
 
 impl Streamed {
     /// The file records in report order (an error: the temporary store could not be read back).
     pub fn files(&self) -> impl Iterator<Item = std::io::Result<FileRecord>> + '_ {
-        self.files.merged(&[])
+        self.files.merged()
     }
 
     /// The findings in report order.
     pub fn findings(&self) -> impl Iterator<Item = std::io::Result<Finding>> + '_ {
-        self.findings.merged(&self.late)
+        self.findings.merged()
     }
 
     /// Writes the report in `format`; JSON, JSONL and CSV go straight from the spill.
@@ -194,11 +192,16 @@ pub fn check_streamed(config: &Config) -> Result<Streamed, Error> {
     }
 
     // Across units, once every unit is judged.
+    // Their findings go last among equals, as if from one more job after every unit.
     let mut late = contained(|| crate::checks::cross_unit::check(&documents, lang));
     drop(documents);
     late.retain(|f| selected(f.code, &config.select, &config.ignore));
-    late.sort_by(finding_order);
     late.iter().for_each(|finding| tally.finding(finding));
+    let mut findings = findings;
+    Spill::encode(&mut late, finding_order)
+        .and_then(|encoded| findings.push(jobs.len(), encoded))
+        .map_err(|why| spill_error(why, lang))?;
+    drop(late);
     let unit_rows: Vec<&[Row]> = discovery
         .units
         .iter()
@@ -219,7 +222,7 @@ pub fn check_streamed(config: &Config) -> Result<Streamed, Error> {
         findings: Vec::new(),
         summary,
     };
-    Ok(Streamed { head, notes, files, findings, late, lang })
+    Ok(Streamed { head, notes, files, findings, lang })
 }
 
 /// What the jobs leave: records and findings set aside, the totals, what crosses units.

@@ -43,7 +43,7 @@ enum Store {
     Disk { file: File, len: u64 },
 }
 
-impl<T: Serialize + DeserializeOwned + Clone> Spill<T> {
+impl<T: Serialize + DeserializeOwned> Spill<T> {
     pub fn new(order: fn(&T, &T) -> Ordering) -> Self {
         Spill {
             store: Store::Memory(Vec::new()),
@@ -98,11 +98,11 @@ impl<T: Serialize + DeserializeOwned + Clone> Spill<T> {
         Ok(())
     }
 
-    /// Every item in report order, `late` (sorted, from after every job) merged in last among equals.
-    pub fn merged<'a>(&'a self, late: &'a [T]) -> Merged<'a, T> {
+    /// Every item in report order.
+    pub fn merged(&self) -> Merged<'_, T> {
         let mut segments: Vec<&Segment> = self.segments.iter().collect();
         segments.sort_by_key(|segment| segment.job);
-        let mut cursors: Vec<Cursor<'_, T>> = segments
+        let cursors: Vec<Cursor<'_>> = segments
             .into_iter()
             .map(|segment| {
                 let reader: Box<dyn BufRead + '_> = match &self.store {
@@ -114,10 +114,9 @@ impl<T: Serialize + DeserializeOwned + Clone> Spill<T> {
                         FileRange { file, at: segment.start, end: segment.start + segment.len },
                     )),
                 };
-                Cursor::Stored { reader, line: String::new() }
+                Cursor { reader, line: String::new() }
             })
             .collect();
-        cursors.push(Cursor::Late(late.iter()));
         let mut merged = Merged { cursors, heap: BinaryHeap::new(), order: self.order, failed: None };
         for rank in 0..merged.cursors.len() {
             merged.advance(rank);
@@ -147,23 +146,19 @@ impl Read for FileRange<'_> {
     }
 }
 
-enum Cursor<'a, T> {
-    Stored { reader: Box<dyn BufRead + 'a>, line: String },
-    Late(std::slice::Iter<'a, T>),
+/// One job's items, read back a line at a time.
+struct Cursor<'a> {
+    reader: Box<dyn BufRead + 'a>,
+    line: String,
 }
 
-impl<T: DeserializeOwned + Clone> Cursor<'_, T> {
-    fn next(&mut self) -> io::Result<Option<T>> {
-        match self {
-            Cursor::Late(items) => Ok(items.next().cloned()),
-            Cursor::Stored { reader, line } => {
-                line.clear();
-                if reader.read_line(line)? == 0 {
-                    return Ok(None);
-                }
-                Ok(Some(serde_json::from_str(line)?))
-            }
+impl Cursor<'_> {
+    fn next<T: DeserializeOwned>(&mut self) -> io::Result<Option<T>> {
+        self.line.clear();
+        if self.reader.read_line(&mut self.line)? == 0 {
+            return Ok(None);
         }
+        Ok(Some(serde_json::from_str(&self.line)?))
     }
 }
 
@@ -197,13 +192,13 @@ impl<T> Eq for Head<T> {}
 
 /// The merged items; an error reading the store ends the iteration with that error.
 pub(crate) struct Merged<'a, T> {
-    cursors: Vec<Cursor<'a, T>>,
+    cursors: Vec<Cursor<'a>>,
     heap: BinaryHeap<Head<T>>,
     order: fn(&T, &T) -> Ordering,
     failed: Option<io::Error>,
 }
 
-impl<T: DeserializeOwned + Clone> Merged<'_, T> {
+impl<T: DeserializeOwned> Merged<'_, T> {
     fn advance(&mut self, rank: usize) {
         match self.cursors[rank].next() {
             Ok(Some(item)) => self.heap.push(Head { item, rank, order: self.order }),
@@ -213,7 +208,7 @@ impl<T: DeserializeOwned + Clone> Merged<'_, T> {
     }
 }
 
-impl<T: DeserializeOwned + Clone> Iterator for Merged<'_, T> {
+impl<T: DeserializeOwned> Iterator for Merged<'_, T> {
     type Item = io::Result<T>;
 
     fn next(&mut self) -> Option<io::Result<T>> {
@@ -254,13 +249,11 @@ mod tests {
             vec![],
             vec![(1, "c1".to_string()), (2, "c2\nnewline".to_string())],
         ];
-        let late = vec![(1, "late1".to_string()), (4, "late4".to_string())];
         let mut expected: Vec<(u32, String)> = jobs.concat();
-        expected.extend(late.clone());
         expected.sort_by(by_key);
         for in_memory in [true, false] {
             let spill = spill_of(&jobs, in_memory);
-            let merged: Vec<_> = spill.merged(&late).map(Result::unwrap).collect();
+            let merged: Vec<_> = spill.merged().map(Result::unwrap).collect();
             assert_eq!(merged, expected, "in memory: {in_memory}");
         }
     }
@@ -271,7 +264,7 @@ mod tests {
         if let Store::Memory(memory) = &mut spill.store {
             memory[3] = b'!';
         }
-        let results: Vec<_> = spill.merged(&[]).collect();
+        let results: Vec<_> = spill.merged().collect();
         assert!(results.iter().any(Result::is_err), "{results:?}");
     }
 }
