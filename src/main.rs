@@ -12,6 +12,9 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+#[cfg(feature = "serve")]
+mod serve;
+
 /// mimalloc instead of glibc's allocator: parsing a PDF is millions of small allocations, freed on
 /// two or more threads, where glibc's arenas spend a fifth of the run (see README, "Dependencies").
 #[global_allocator]
@@ -142,6 +145,13 @@ enum Command {
         #[arg(long, short)]
         output: PathBuf,
     },
+    /// Trang web để tải hồ sơ lên và xem kết quả (cho người không dùng dòng lệnh)
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
+    /// (nội bộ) một lượt kiểm tra của `serve`, chạy trong thư mục tải lên
+    #[cfg(feature = "serve")]
+    #[command(hide = true)]
+    ServeWorker(serve::worker::WorkerArgs),
 }
 
 fn main() -> ExitCode {
@@ -227,6 +237,10 @@ fn trust_store(dir: Option<&std::path::Path>, lang: Lang) -> Result<TrustStore, 
 
 fn run(command: Command, lang: Lang) -> Result<u8, String> {
     match command {
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(args, lang),
+        #[cfg(feature = "serve")]
+        Command::ServeWorker(args) => serve::worker::run(args, lang),
         Command::Check {
             paths,
             catalog,
