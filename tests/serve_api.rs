@@ -328,15 +328,6 @@ fn with_accounts_any_address_may_be_listened_on() {
 }
 
 #[test]
-fn a_zip_upload_says_not_yet() {
-    let data = tempfile::tempdir().unwrap();
-    let server = Server::start(data.path(), &[]);
-    let response = server.upload(&[Part::File("don-vi.zip".into(), b"PK\x05\x06".to_vec())], None);
-    assert_eq!(response.status, 400);
-    assert!(response.json()["error"].as_str().unwrap().contains(".zip"));
-}
-
-#[test]
 fn concurrent_uploads_wait_for_their_turn_and_all_get_the_right_report() {
     let data = tempfile::tempdir().unwrap();
     let server = Server::start(data.path(), &["--max-checks", "1"]);

@@ -261,12 +261,6 @@ fn job_for(
 ) -> Result<(Job, Option<String>, String), UploadError> {
     let bad = |vi: String, en: String| UploadError::Bad(lang.pick(vi, en));
     let fields = &upload.fields;
-    if upload.is_zip {
-        return Err(bad(
-            "tải lên tệp .zip chưa được hỗ trợ: hãy giải nén rồi tải lên thư mục".into(),
-            "uploading a .zip is not supported yet: unzip it and upload the folder".into(),
-        ));
-    }
     let catalog = match fields.catalog.as_deref().filter(|c| !c.is_empty()) {
         None => app.catalog.as_ref().map(|c| c.argument.clone()),
         Some(id) if app.catalog.as_ref().is_some_and(|c| c.id == id) => {

@@ -27,7 +27,6 @@ pub struct Upload {
     /// The path under `upload/` the check runs on: the dropped folder, the .zip, or the unit folder
     /// the loose files were put in.
     pub root: String,
-    pub is_zip: bool,
 }
 
 #[derive(Debug)]
@@ -135,14 +134,11 @@ pub async fn receive(
         }
     };
     moved.await.map_err(|e| UploadError::Bad(e.to_string()))?;
-    let (root, is_zip) = match layout {
-        Layout::Top(top) => {
-            let is_zip = names.len() == 1 && names[0].len() == 1 && top.to_lowercase().ends_with(".zip");
-            (top, is_zip)
-        }
-        Layout::Loose(unit) => (unit, false),
+    // A single .zip stays one file: the library reads it in place, never extracted.
+    let root = match layout {
+        Layout::Top(top) | Layout::Loose(top) => top,
     };
-    Ok(Upload { fields, root, is_zip })
+    Ok(Upload { fields, root })
 }
 
 /// Where the check starts: a single top entry (the dropped folder, or one .zip) is the upload;

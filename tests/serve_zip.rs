@@ -1,0 +1,75 @@
+//! Zip uploads: stored as one file in the check's own folder and read in place by the library,
+//! never extracted; the report is `check UNIT.zip`'s, and entry names that climb out are KC609
+//! findings with nothing written anywhere.
+
+#[path = "common/serve.rs"]
+mod serve;
+
+use serve::{check_report, files_under, fixtures, Part, Server};
+use std::io::Write;
+
+fn zip_of(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        out.start_file(*name, options).unwrap();
+        out.write_all(bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// The demo unit's files under its folder name, as Windows' "Send to → Compressed folder" does.
+fn demo_zip() -> Vec<u8> {
+    let unit = fixtures().join("demo").join("ubnd-xa-demo");
+    let entries: Vec<(String, Vec<u8>)> = serve::files_under(&unit)
+        .into_iter()
+        .map(|rel| (format!("ubnd-xa-demo/{}", rel.replace('\\', "/")), std::fs::read(unit.join(&rel)).unwrap()))
+        .collect();
+    let borrowed: Vec<(&str, Vec<u8>)> = entries.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    zip_of(&borrowed)
+}
+
+#[test]
+fn an_uploaded_zip_gives_the_report_of_check_on_that_zip() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path(), &[]);
+    let bytes = demo_zip();
+    let response = server.upload(&[Part::File("ubnd-xa-demo.zip".into(), bytes.clone())], None);
+    assert_eq!(response.status, 202, "{}", response.text());
+    let id = response.json()["id"].as_str().unwrap().to_string();
+    assert_eq!(server.wait(&id, None)["state"], "done");
+    // Stored as the zip itself, never extracted.
+    let stored = files_under(&data.path().join("checks").join(&id).join("upload"));
+    assert_eq!(stored, vec!["ubnd-xa-demo.zip".to_string()]);
+    let beside = tempfile::tempdir().unwrap();
+    std::fs::write(beside.path().join("ubnd-xa-demo.zip"), &bytes).unwrap();
+    for format in ["json", "csv"] {
+        let expected = check_report(beside.path(), "ubnd-xa-demo.zip", format, &[]);
+        let served = server.get(&format!("/api/check/{id}/report.{format}"), None);
+        assert!(served.body == expected, "report.{format} differs from `check ubnd-xa-demo.zip`");
+    }
+    let report = server.get(&format!("/api/check/{id}/report.json"), None).json();
+    assert!(report["findings"].as_array().unwrap().iter().any(|f| f["code"] == "KC202"));
+}
+
+#[test]
+fn a_zip_slip_is_a_finding_and_nothing_is_written() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    let server = Server::start(&data, &[]);
+    let bytes = zip_of(&[
+        ("don-vi/a.pdf", b"%PDF-1.4\n%%EOF\n".to_vec()),
+        ("don-vi/../../../evil.pdf", b"evil".to_vec()),
+        ("../evil2.pdf", b"evil".to_vec()),
+        ("/tmp/evil3.pdf", b"evil".to_vec()),
+    ]);
+    let response = server.upload(&[Part::File("don-vi.zip".into(), bytes)], None);
+    assert_eq!(response.status, 202, "{}", response.text());
+    let id = response.json()["id"].as_str().unwrap().to_string();
+    assert_eq!(server.wait(&id, None)["state"], "done");
+    let report = server.get(&format!("/api/check/{id}/report.json"), None).json();
+    let slips = report["findings"].as_array().unwrap().iter().filter(|f| f["code"] == "KC609").count();
+    assert!(slips >= 1, "{}", report["findings"]);
+    assert!(files_under(root.path()).iter().all(|f| !f.contains("evil")), "{:?}", files_under(root.path()));
+    assert!(!std::path::Path::new("/tmp/evil3.pdf").exists());
+}
