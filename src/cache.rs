@@ -171,12 +171,15 @@ impl FactsCache {
 
     /// Keeps facts for the end of the run, unless they depend on this run's circumstances (a file
     /// over its time budget, a fallback reader that timed out, a signature validated at the run's
-    /// time because it names no signing time).
+    /// time because it names no signing time, a scan whose OCR read nothing).
     pub fn put(&self, key: String, facts: &FileFacts) {
         let circumstantial = matches!(facts.outcome, Outcome::OverBudget(_))
             || facts.pdf.as_ref().and_then(|pdf| pdf.text_fallback.as_ref()).is_some_and(|f| f.problem.is_some())
             // Validated at the run's time, not at a signing time the file names.
-            || facts.pdf.as_ref().is_some_and(|pdf| pdf.signatures.iter().any(|s| s.signing_time.is_none()));
+            || facts.pdf.as_ref().is_some_and(|pdf| pdf.signatures.iter().any(|s| s.signing_time.is_none()))
+            // A page layer that could not be read and OCR that read nothing (or failed, or was off):
+            // a busy machine's OCR can time out or come back empty, and the next run may read it.
+            || facts.pdf.as_ref().is_some_and(|pdf| pdf.ocr_problem.is_some() || !pdf.text_readable());
         if circumstantial {
             return;
         }
@@ -265,6 +268,34 @@ mod tests {
         let cache = FactsCache::open(dir.path(), "t".into()).unwrap();
         assert!(cache.get(&dated).is_some());
         assert!(cache.get(&undated).is_none());
+    }
+
+    /// OCR under load can time out or come back empty; a scan it read nothing from is read again
+    /// next time rather than remembered as having no text (seen with 20 uploads at once in serve).
+    #[test]
+    fn a_scan_ocr_read_nothing_from_is_not_kept() {
+        use crate::facts::pdf::{TextLayer, TextSource};
+        let dir = tempfile::tempdir().unwrap();
+        let scan = |own_layer: TextLayer, text_source: TextSource, ocr_problem: Option<&str>| {
+            let mut pdf = crate::checks::test_support::pdf_facts("Số: 1/KH-UBND", Vec::new());
+            (pdf.own_layer, pdf.text_source, pdf.ocr_problem) = (own_layer, text_source, ocr_problem.map(Into::into));
+            FileFacts { size: 1, sha256: None, kind: crate::sniff::Kind::Pdf, outcome: Outcome::Ok, pdf: Some(pdf) }
+        };
+        let cache = FactsCache::open(dir.path(), "t".into()).unwrap();
+        let cases = [
+            (scan(TextLayer::Readable, TextSource::TextLayer, None), true),
+            (scan(TextLayer::None, TextSource::Ocr, None), true),
+            (scan(TextLayer::None, TextSource::None, None), false),
+            (scan(TextLayer::None, TextSource::None, Some("tesseract: timed out")), false),
+        ];
+        for (index, (facts, _)) in cases.iter().enumerate() {
+            cache.put(cache.key(&format!("{index:02}"), "pdf"), facts);
+        }
+        cache.flush().unwrap();
+        let cache = FactsCache::open(dir.path(), "t".into()).unwrap();
+        for (index, (_, kept)) in cases.iter().enumerate() {
+            assert_eq!(cache.get(&cache.key(&format!("{index:02}"), "pdf")).is_some(), *kept, "case {index}");
+        }
     }
 
     #[test]
