@@ -73,3 +73,51 @@ fn a_zip_slip_is_a_finding_and_nothing_is_written() {
     assert!(files_under(root.path()).iter().all(|f| !f.contains("evil")), "{:?}", files_under(root.path()));
     assert!(!std::path::Path::new("/tmp/evil3.pdf").exists());
 }
+
+#[path = "common/zipped.rs"]
+mod zipped;
+
+/// `../shared/corpus/synthetic-mini`, or a loud NOT RUN (a failure under CI=true).
+fn synthetic_mini() -> Option<std::path::PathBuf> {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/synthetic-mini");
+    if corpus.join("labels.json").is_file() {
+        return Some(corpus);
+    }
+    let why = format!("{} is missing", corpus.display());
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("the serve conformance test is required in CI: {why}");
+    }
+    eprintln!("\n*** SERVE CONFORMANCE NOT RUN: {why} (it is required under CI=true) ***\n");
+    None
+}
+
+/// Each labelled unit, zipped as Windows zips a folder and uploaded, gives the findings `check`
+/// gives on the folder, with the server's catalog and trust anchors.
+#[test]
+fn each_synthetic_mini_unit_uploaded_as_a_zip_gives_the_folders_findings() {
+    let Some(corpus) = synthetic_mini() else { return };
+    let (catalog, trust) = (corpus.join("catalog.toml"), corpus.join("trust"));
+    let data = tempfile::tempdir().unwrap();
+    let server_args = ["--catalog", catalog.to_str().unwrap(), "--trust", trust.to_str().unwrap()];
+    let server = Server::start(data.path(), &server_args);
+    let units: Vec<String> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir() && e.file_name() != "trust")
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(units.len(), 3, "{units:?}");
+    for unit in units {
+        let bytes = zipped::zip_folder(&corpus.join(&unit), Some(&unit));
+        let response = server.upload(&[Part::File(format!("{unit}.zip"), bytes)], None);
+        assert_eq!(response.status, 202, "{}", response.text());
+        let id = response.json()["id"].as_str().unwrap().to_string();
+        assert_eq!(server.wait(&id, None)["state"], "done", "{unit}");
+        let served = server.get(&format!("/api/check/{id}/report.json"), None).json();
+        let folder: serde_json::Value =
+            serde_json::from_slice(&check_report(&corpus, &unit, "json", &server_args)).unwrap();
+        assert!(!zipped::findings(&folder).is_empty(), "{unit}: the corpus plants defects");
+        assert_eq!(zipped::findings(&served), zipped::findings(&folder), "{unit}: findings");
+        assert_eq!(zipped::unit_files(&served), zipped::unit_files(&folder), "{unit}: files");
+    }
+}
