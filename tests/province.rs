@@ -1,25 +1,15 @@
 //! A province run: checks across units (KC701, KC702) and the triage summary.
 
+#[path = "common/zipped.rs"]
+mod zipped;
+
 use serde_json::Value;
-use std::fs;
 use std::path::Path;
 use std::process::Command;
+use zipped::copy_tree;
 
 const DEMO_UNIT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/ubnd-xa-demo");
 const TRUST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/trust");
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 fn check_json(path: &Path) -> Value {
     let out = Command::new(env!("CARGO_BIN_EXE_kiemchung"))

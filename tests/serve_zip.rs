@@ -6,17 +6,6 @@
 mod serve;
 
 use serve::{check_report, files_under, fixtures, Part, Server};
-use std::io::Write;
-
-fn zip_of(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in entries {
-        out.start_file(*name, options).unwrap();
-        out.write_all(bytes).unwrap();
-    }
-    out.finish().unwrap().into_inner()
-}
 
 /// The demo unit's files under its folder name, as Windows' "Send to → Compressed folder" does.
 fn demo_zip() -> Vec<u8> {
@@ -25,8 +14,8 @@ fn demo_zip() -> Vec<u8> {
         .into_iter()
         .map(|rel| (format!("ubnd-xa-demo/{}", rel.replace('\\', "/")), std::fs::read(unit.join(&rel)).unwrap()))
         .collect();
-    let borrowed: Vec<(&str, Vec<u8>)> = entries.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-    zip_of(&borrowed)
+    let borrowed: Vec<(&str, &[u8])> = entries.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    zipped::zip_entries(&borrowed)
 }
 
 #[test]
@@ -57,11 +46,11 @@ fn a_zip_slip_is_a_finding_and_nothing_is_written() {
     let root = tempfile::tempdir().unwrap();
     let data = root.path().join("data");
     let server = Server::start(&data, &[]);
-    let bytes = zip_of(&[
-        ("don-vi/a.pdf", b"%PDF-1.4\n%%EOF\n".to_vec()),
-        ("don-vi/../../../evil.pdf", b"evil".to_vec()),
-        ("../evil2.pdf", b"evil".to_vec()),
-        ("/tmp/evil3.pdf", b"evil".to_vec()),
+    let bytes = zipped::zip_entries(&[
+        ("don-vi/a.pdf", &b"%PDF-1.4\n%%EOF\n"[..]),
+        ("don-vi/../../../evil.pdf", &b"evil"[..]),
+        ("../evil2.pdf", &b"evil"[..]),
+        ("/tmp/evil3.pdf", &b"evil"[..]),
     ]);
     let response = server.upload(&[Part::File("don-vi.zip".into(), bytes)], None);
     assert_eq!(response.status, 202, "{}", response.text());

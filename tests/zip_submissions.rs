@@ -8,39 +8,14 @@ mod zipped;
 
 use serde_json::Value;
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-use zipped::{contents, findings, unit_files, zip_folder};
+use zipped::{contents, copy_tree, findings, unit_files, zip_entries, zip_folder};
 
 const DEMO_UNIT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/ubnd-xa-demo");
 const TRUST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/trust");
 const HEADER: &str = "Mã tiêu chí,Tên tiêu chí,Điểm tối đa,Điểm tự chấm,Giải trình,Tài liệu kiểm chứng\n";
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// A zip of named entries, deflated.
-fn zip_entries(entries: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in entries {
-        out.start_file(*name, options).unwrap();
-        out.write_all(bytes).unwrap();
-    }
-    out.finish().unwrap().into_inner()
-}
 
 /// Replaces every occurrence of `from` (an ASCII placeholder name) by `to` (same length): names
 /// as a zipper that sets no UTF-8 flag writes them, in both the local and the central header.

@@ -24,6 +24,31 @@ pub fn contents(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     seen
 }
 
+/// A zip of named entries, deflated.
+pub fn zip_entries(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        out.start_file(*name, options).unwrap();
+        out.write_all(bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// Copies a folder tree (the demo unit into a made-up province).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 /// A zip of `dir` as Windows' "Send to → Compressed folder" lays it out: under `top` (a folder
 /// entry first, as Windows writes one), or the folder's contents with no top folder.
 pub fn zip_folder(dir: &Path, top: Option<&str>) -> Vec<u8> {
