@@ -3,6 +3,10 @@
 //! it is installed: CI requires it); the html report ranks units and criterion areas in inline SVG
 //! charts that load nothing.
 
+#[path = "common/zipped.rs"]
+mod zipped;
+use zipped::copy_tree;
+
 use serde_json::Value;
 use std::io::Read;
 use std::path::Path;
@@ -90,19 +94,6 @@ fn libreoffice_prints_the_demo_workbook_on_a_few_landscape_pages() {
         .collect();
     assert_eq!(sizes.len(), pages);
     assert!(sizes.iter().all(|(w, h)| w > h && (*w - 842.0).abs() < 2.0), "A4 landscape: {sizes:?}");
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// `(data-KEY, data-value)` of the bars of the chart `id`, in drawing order.
