@@ -127,6 +127,9 @@ pub struct Archive {
     zip: zip::ZipArchive<BlobReader>,
     /// How deep inside other zips it lies (0: a zip on disk).
     pub nesting: usize,
+    /// Entries the directory declares beyond those the zip reader lists: entries under a name
+    /// already used, of which the reader keeps one. They cannot be listed, so they are told.
+    pub hidden_duplicates: u64,
 }
 
 /// Why a zip is not read as a folder.
@@ -172,7 +175,8 @@ impl Archive {
         }
         // The declared count is read before the central directory is parsed: a directory of
         // millions of entries is refused without being held in memory.
-        if let Some(declared) = declared_directory(&mut reader) {
+        let declared = declared_directory(&mut reader);
+        if let Some(declared) = &declared {
             if declared.entries > budget.max_entries as u64 {
                 return Err(Refused::OverBudget(format!("zip entries: {} > {}", declared.entries, budget.max_entries)));
             }
@@ -189,9 +193,10 @@ impl Archive {
         if zip.len() > budget.max_entries {
             return Err(Refused::OverBudget(format!("zip entries: {} > {}", zip.len(), budget.max_entries)));
         }
+        let hidden_duplicates = declared.map_or(0, |d| d.entries.saturating_sub(zip.len() as u64));
         // The clone reads lazily: the descriptor used to list is closed here.
         let zip = zip.clone();
-        Ok(Arc::new(Archive { zip, nesting }))
+        Ok(Arc::new(Archive { zip, nesting, hidden_duplicates }))
     }
 
     /// Every entry of the central directory, in its order.

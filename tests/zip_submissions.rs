@@ -307,3 +307,27 @@ fn a_zip_inside_a_unit_stays_evidence() {
     assert_eq!(file(&run.report, "1.1/kh.zip")["status"], "ok");
     assert!(findings(&run.report).iter().any(|f| f.0 == "KC604" && f.3 == "1.1/kh.zip"));
 }
+
+/// Two entries under one name: the zip reader keeps one, so the other can be neither listed nor
+/// read; the run says so instead of losing it in silence.
+#[test]
+fn entries_under_a_name_used_twice_are_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bytes = zip_entries(&[("don-vi/a.txt", b"first"), ("don-vi/b.txt", b"second")]);
+    // Renamed in place, in the local header and the central directory (same length).
+    for at in 0..bytes.len() - 12 {
+        if &bytes[at..at + 12] == b"don-vi/b.txt" {
+            bytes[at + 7] = b'a';
+        }
+    }
+    let zip = dir.path().join("don-vi.zip");
+    fs::write(&zip, &bytes).unwrap();
+    let run = check(&[&zip], &[]);
+    assert!(run.stderr.contains("1 mục trùng tên"), "{}", run.stderr);
+    let files = run.report["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{files:?}");
+    // A zip without duplicates says nothing of the kind.
+    let plain = dir.path().join("khac.zip");
+    fs::write(&plain, zip_entries(&[("khac/a.txt", b"first"), ("khac/b.txt", b"second")])).unwrap();
+    assert!(!check(&[&plain], &[]).stderr.contains("trùng tên"));
+}

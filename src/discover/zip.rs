@@ -23,7 +23,21 @@ pub(super) fn discover_zip(
 ) -> Result<Discovery, Refused> {
     let archive = Archive::open_file(open, id, budget)?;
     let tree = Tree::of_archive(&archive, open, stem(open), budget);
-    Ok(tree.units(open, shown))
+    let mut found = tree.units(open, shown);
+    found.notes.extend(duplicates_note(&archive, shown));
+    Ok(found)
+}
+
+/// What a reader of the report must know of entries the zip holds under a name used twice: only
+/// one of them could be listed and read.
+fn duplicates_note(archive: &Archive, shown: &Path) -> Option<String> {
+    (archive.hidden_duplicates > 0).then(|| {
+        format!(
+            "tệp nén '{}': {} mục trùng tên với mục khác, chỉ một mục cho mỗi tên được đọc; nén lại thư mục để mỗi tệp có một tên",
+            shown.display(),
+            archive.hidden_duplicates
+        )
+    })
 }
 
 impl Tree {
@@ -46,7 +60,8 @@ impl Tree {
             _ => return Err(Refused::NotAZip("not a listed file".into())),
         };
         let tree = Tree::of_archive(&archive, &file.path, stem(&file.path), &self.budget);
-        let part = tree.units(&file.path, &shown.path(&file.path));
+        let mut part = tree.units(&file.path, &shown.path(&file.path));
+        part.notes.extend(duplicates_note(&archive, &shown.path(&file.path)));
         // A zip of zips too deep to open is still a container of submissions: it is listed so that
         // the refusal (with its budget) is seen.
         let refused_zip = |entry: &super::Entry| {
