@@ -1,10 +1,14 @@
 //! The page in a real browser: Debian's Chromium, driven by playwright-core (tests/browser/),
 //! chooses the demo folder in the folder picker, presses "Kiểm tra" and reads the findings of the
-//! report on the page. Outside CI a missing chromium, node or `npm ci --prefix tests/browser`
+//! report on the page; then drops the unit zipped (as Windows zips a folder) on the drop zone and
+//! reads the same findings.
+//! Outside CI a missing chromium, node or `npm ci --prefix tests/browser`
 //! prints NOT RUN; under CI=true it fails.
 
 #[path = "common/serve.rs"]
 mod serve;
+#[path = "common/zipped.rs"]
+mod zipped;
 
 use serve::{fixtures, Server};
 use std::path::Path;
@@ -34,12 +38,18 @@ fn a_clerk_uploads_the_demo_folder_and_reads_its_findings() {
     let data = tempfile::tempdir().unwrap();
     let trust = fixtures().join("trust");
     let server = Server::start(data.path(), &["--trust", trust.to_str().unwrap()]);
+    // The unit as Windows' "Send to → Compressed folder" makes it, for the drop test.
+    let zips = tempfile::tempdir().unwrap();
+    let zip = zips.path().join("ubnd-xa-demo.zip");
+    std::fs::write(&zip, zipped::zip_folder(&fixtures().join("demo").join("ubnd-xa-demo"), Some("ubnd-xa-demo")))
+        .unwrap();
     let output = Command::new("node")
         .current_dir(&browser_dir)
         .env("CHROMIUM", &chromium)
         .arg("upload.mjs")
         .arg(format!("http://{}", server.address))
         .arg(fixtures().join("demo"))
+        .arg(&zip)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -64,4 +74,11 @@ fn a_clerk_uploads_the_demo_folder_and_reads_its_findings() {
     assert_eq!(seen["history_rows"], 1);
     assert_eq!((seen["english_start_button"].as_str(), seen["english_lang"].as_str()), (Some("2. Check"), Some("en")));
     assert_eq!(seen["external_requests"], serde_json::json!([]), "the page loaded something from elsewhere");
+    // The zip dropped on the page is read in place and gives the folder's findings.
+    assert!(seen["dropped_chosen"].as_str().unwrap().contains("1 tệp"), "{seen}");
+    let dropped: Vec<&str> = seen["dropped_codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    assert_eq!(dropped, codes, "{seen}");
+    let dropped_id = seen["dropped_id"].as_str().unwrap();
+    let dropped_report = server.get(&format!("/api/check/{dropped_id}/report.json"), None).json();
+    assert_eq!(dropped_report["findings"].as_array().unwrap().len(), report["findings"].as_array().unwrap().len());
 }

@@ -1,10 +1,13 @@
 // Drives Debian's Chromium through the kiemchung serve page as a clerk would: choose the demo
 // folder in the folder picker, press "Kiểm tra", wait for the report, read its findings, switch to
 // English. Prints one JSON object on stdout for tests/serve_browser.rs to judge.
-// Usage: node upload.mjs URL FOLDER
+// Then, on a fresh page, drop ZIP (the same unit zipped) on the drop zone and read its findings too.
+// Usage: node upload.mjs URL FOLDER [ZIP]
 import { chromium } from 'playwright-core';
 
-const [url, folder] = process.argv.slice(2);
+import { readFileSync } from 'node:fs';
+
+const [url, folder, zip] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
@@ -47,6 +50,27 @@ try {
   result.english_lang = await page.evaluate(() => document.documentElement.lang);
   result.external_requests = external;
   await page.screenshot({ path: process.env.SCREENSHOT || '/dev/null', fullPage: false }).catch(() => {});
+  if (zip) {
+    // A clerk drags the zip Windows made onto the page.
+    const dropped = await browser.newPage();
+    await dropped.goto(url);
+    const bytes = [...readFileSync(zip)];
+    const name = zip.split('/').pop();
+    const transfer = await dropped.evaluateHandle(([data, fileName]) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(data)], fileName, { type: 'application/zip' }));
+      return transfer;
+    }, [bytes, name]);
+    await dropped.dispatchEvent('#drop', 'drop', { dataTransfer: transfer });
+    result.dropped_chosen = await dropped.textContent('#chosen');
+    await dropped.click('#start');
+    await dropped.waitForSelector('#result:not([hidden])', { timeout: 120000 });
+    result.dropped_id = await dropped.$eval('#result', (section) => section.dataset.id);
+    const droppedReport = dropped.frameLocator('#report');
+    await droppedReport.locator('tr.finding').first().waitFor({ timeout: 30000 });
+    result.dropped_codes = await droppedReport.locator('tr.finding')
+      .evaluateAll((rows) => [...new Set(rows.map((r) => r.dataset.code))].sort());
+  }
 } finally {
   await browser.close();
 }
