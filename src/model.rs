@@ -167,6 +167,10 @@ pub struct UnitRecord {
     pub rows: usize,
     pub files: usize,
     pub findings: SeverityCounts,
+    /// The criteria whose points are at risk, with their self-scores (the html charts sum them by
+    /// area); not in JSON, whose unit keys are fixed by the contract.
+    #[serde(skip)]
+    pub at_risk_criteria: Vec<(String, f64)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

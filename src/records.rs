@@ -179,12 +179,13 @@ impl Tally {
             .map(|ledger| {
                 let tally = self.units.get(&ledger.id).unwrap_or(&none);
                 let claimed: f64 = ledger.counted.iter().filter_map(|(_, score)| *score).sum();
-                let at_risk: f64 = ledger
+                let at_risk_criteria: Vec<(String, f64)> = ledger
                     .counted
                     .iter()
                     .filter(|(code, _)| tally.zero_criteria.contains(code))
-                    .filter_map(|(_, score)| *score)
-                    .sum();
+                    .filter_map(|(code, score)| Some((code.clone(), (*score)?)))
+                    .collect();
+                let at_risk: f64 = at_risk_criteria.iter().map(|(_, score)| score).sum();
                 UnitRecord {
                     id: ledger.id.clone(),
                     path: ledger.path.clone(),
@@ -194,6 +195,7 @@ impl Tally {
                     rows: ledger.rows,
                     files: self.files_per_unit.get(&ledger.id).copied().unwrap_or_default(),
                     findings: tally.counts.clone(),
+                    at_risk_criteria,
                 }
             })
             .collect();

@@ -3,8 +3,8 @@
 
 use super::html::escape;
 use crate::catalog::criterion_key;
-use crate::model::{points, Lang, Report, Severity};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::model::{points, Lang, Report};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// Bars drawn at most; a province's long tail is in the tables below the charts.
@@ -37,10 +37,8 @@ pub(super) fn render(out: &mut String, report: &Report, lang: Lang) {
         chart(out, "chart-units", caption, "unit", &units, lang);
     }
     if !areas.is_empty() {
-        let caption = lang.pick(
-            "Số tiêu chí có lỗi bị chấm 0 điểm, theo lĩnh vực (tất cả đơn vị)",
-            "Criteria with a zero-score finding, by area (all units)",
-        );
+        let caption =
+            lang.pick("Điểm có nguy cơ mất, theo lĩnh vực (tất cả đơn vị)", "Points at risk, by area (all units)");
         chart(out, "chart-areas", caption, "area", &areas, lang);
     }
     out.push_str("</div>\n");
@@ -60,28 +58,28 @@ fn unit_bars(report: &Report, lang: Lang) -> Vec<Bar> {
         .collect()
 }
 
-/// Per area (a criterion code's first component: "1", "2"…), how many (unit, criterion) pairs
-/// carry a zero-score finding; most first, then by area.
+/// Per area (a criterion code's first component: "1", "2"…), the points at risk across units:
+/// the self-scores of the criteria that carry a zero-score finding; most first, then by area.
 fn area_bars(report: &Report, lang: Lang) -> Vec<Bar> {
-    let mut areas: BTreeMap<SortKey, BTreeSet<(&str, &str)>> = BTreeMap::new();
-    for finding in report.findings.iter().filter(|f| f.severity == Severity::Zero) {
-        let Some(criterion) = finding.criterion.as_deref() else { continue };
+    let mut areas: BTreeMap<SortKey, f64> = BTreeMap::new();
+    for (criterion, score) in report.units.iter().flat_map(|unit| &unit.at_risk_criteria) {
         let area = criterion.split('.').next().unwrap_or(criterion);
-        areas.entry(criterion_key(area)).or_default().insert((finding.unit.as_deref().unwrap_or_default(), criterion));
+        *areas.entry(criterion_key(area)).or_default() += score;
     }
     let mut bars: Vec<Bar> = areas
         .into_iter()
-        .map(|(key, criteria)| {
+        .filter(|(_, at_risk)| *at_risk > 0.0)
+        .map(|(key, at_risk)| {
             let area = key.iter().map(|(_, part)| part.as_str()).collect::<Vec<_>>().join(".");
             Bar {
                 label: format!("{} {area}", lang.pick("Lĩnh vực", "Area")),
                 key: area,
-                value: criteria.len() as f64,
-                shown: criteria.len().to_string(),
+                value: at_risk,
+                shown: points(at_risk, lang),
             }
         })
         .collect();
-    // A stable sort keeps the areas' own order among equal counts.
+    // A stable sort keeps the areas' own order among equal points.
     bars.sort_by(|a, b| b.value.total_cmp(&a.value));
     bars
 }
