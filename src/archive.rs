@@ -8,38 +8,12 @@
 pub mod names;
 
 use crate::facts::open::{open_listed, FileId};
+pub use crate::facts::ArchiveBudget;
 use crate::facts::{Budget, FileFacts, LoadedFile, Outcome, Problem};
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
-
-/// Limits on one zip submission (a unit or a province given as a zip).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ArchiveBudget {
-    /// Entries in the central directory (a province of 300 units holds about 20,000 files).
-    pub max_entries: usize,
-    /// Bytes one entry declares, inflated (a file on disk has the same limit, `Budget::max_file_bytes`).
-    pub max_entry_bytes: u64,
-    /// Bytes all entries declare together, inflated.
-    pub max_total_bytes: u64,
-    /// Inflated : compressed, for entries above `RATIO_FLOOR`.
-    pub max_ratio: u64,
-    /// Zips opened inside a zip where a unit would be (a province zip of unit zips is one level).
-    pub max_nesting: usize,
-}
-
-impl Default for ArchiveBudget {
-    fn default() -> Self {
-        ArchiveBudget {
-            max_entries: 50_000,
-            max_entry_bytes: 256 * 1024 * 1024,
-            max_total_bytes: 16 * 1024 * 1024 * 1024,
-            max_ratio: 200,
-            max_nesting: 1,
-        }
-    }
-}
 
 /// Entries smaller than this may inflate from anything without being a threat (a page of text).
 pub const RATIO_FLOOR: u64 = 1024 * 1024;

@@ -18,6 +18,7 @@ pub mod facts;
 mod interned;
 pub mod model;
 pub mod ocr;
+pub mod panics;
 pub mod report;
 pub mod sheet;
 pub mod sniff;

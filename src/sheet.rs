@@ -180,7 +180,7 @@ fn contained(
     read: impl FnOnce() -> Result<Vec<(String, Grid)>, SheetError>,
 ) -> Result<Vec<(String, Grid)>, SheetError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|panic| {
-        Err(SheetError::Corrupt(format!("the workbook reader failed: {}", crate::facts::panic_message(&panic))))
+        Err(SheetError::Corrupt(format!("the workbook reader failed: {}", crate::panics::panic_message(&panic))))
     })
 }
 

@@ -2,6 +2,7 @@
 //! read becomes an outcome, never an abort; a panic in a parser is contained here.
 
 mod annotations;
+mod budget;
 pub mod cmap;
 pub mod content;
 pub mod fallback;
@@ -16,94 +17,15 @@ pub mod signature;
 pub use crate::sniff;
 pub mod text;
 
+pub use crate::panics::panic_message;
+pub use budget::{ArchiveBudget, Budget, TextScope};
+
 use sha2::{Digest, Sha256};
 use sniff::Kind;
 use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
-use std::time::{Duration, Instant};
-
-/// Limits every parser runs under.
-#[derive(Debug, Clone)]
-pub struct Budget {
-    /// Files larger than this are not read at all.
-    pub max_file_bytes: u64,
-    /// Files larger than this are hashed but not parsed: a parse holds a few copies of the bytes.
-    pub max_parse_bytes: u64,
-    /// Per stream, when decompressing.
-    pub max_stream_bytes: usize,
-    pub max_pages: usize,
-    /// Indirect objects per PDF: beyond this, revisions and text are not worth walking.
-    pub max_objects: usize,
-    /// Checked between pages; a file still being read then is marked over budget.
-    pub deadline: Duration,
-    /// Stream bytes decoded per file, all filters, a stream drawn by many pages counted each time.
-    pub max_decoded_bytes: usize,
-    /// Content operators interpreted on one page, its forms included.
-    pub max_page_operations: usize,
-    /// Form XObjects drawn per page, counted every time one is drawn (fan-out, not only depth).
-    pub max_form_visits: usize,
-    /// Tokens outside streams, counted before parsing: lopdf keeps each as an object of tens of bytes.
-    pub max_tokens: usize,
-    /// How much page text to read: all of it, or only the header page when the selected rules need
-    /// no more (`--select KC1`: a signature audit, several times faster).
-    pub text: TextScope,
-    /// OCR for scans and unreadable layers (`None`: off or not installed).
-    pub ocr: Option<std::sync::Arc<crate::ocr::Ocr>>,
-    /// Signature dictionaries verified per PDF.
-    pub max_signatures: usize,
-    /// Certificates in one CMS (signature or timestamp token) that a path is built over.
-    pub max_certificates: usize,
-    /// CRL and OCSP bytes per PDF: the DSS and every signature's own, together.
-    pub max_revocation_bytes: usize,
-    /// Bytes hashed over `/ByteRange` per PDF, every signature together.
-    pub max_hashed_bytes: u64,
-    /// Later revisions compared per PDF (each is a whole PDF to load).
-    pub max_revisions: usize,
-    /// Rows, cells, text, shared strings and merged regions of a workbook (xlsx, xls, ods, csv).
-    pub workbook: crate::sheet::WorkbookBudget,
-    /// Zips read as unit or province folders: entries, inflated bytes, ratio, nesting.
-    pub archive: crate::archive::ArchiveBudget,
-    /// The time a signature that names no signing time is validated at (`None`: the clock). Facts
-    /// that depend on it are never cached: they would be tomorrow's answer to today's question.
-    pub validation_time: Option<jiff::Timestamp>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TextScope {
-    /// No page text (a pure signature audit).
-    None,
-    /// Page 1 (or 2, when 1 is a cover): the issuing body for KC107.
-    Header,
-    All,
-}
-
-impl Default for Budget {
-    fn default() -> Self {
-        Budget {
-            max_file_bytes: 256 * 1024 * 1024,
-            max_parse_bytes: memory::POOL_BYTES / 3,
-            max_stream_bytes: 32 * 1024 * 1024,
-            max_pages: 2_000,
-            max_objects: 1_000_000,
-            deadline: Duration::from_secs(30),
-            max_decoded_bytes: 256 * 1024 * 1024,
-            max_page_operations: 5_000_000,
-            max_form_visits: 10_000,
-            max_tokens: 750_000,
-            text: TextScope::All,
-            ocr: None,
-            max_signatures: 50,
-            max_certificates: 500,
-            max_revocation_bytes: 16 * 1024 * 1024,
-            max_hashed_bytes: 2 * 1024 * 1024 * 1024,
-            max_revisions: 64,
-            workbook: crate::sheet::WorkbookBudget::default(),
-            archive: crate::archive::ArchiveBudget::default(),
-            validation_time: None,
-        }
-    }
-}
+use std::time::Instant;
 
 /// Why a file could not be read.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -353,12 +275,4 @@ fn read_bounded(file: impl Read, size: u64, max: u64) -> Result<Loaded, String> 
 
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".into())
 }
