@@ -137,7 +137,8 @@ fn sniff_zip(bytes: &[u8]) -> Kind {
 }
 
 pub fn memfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|window| window == needle)
+    // memchr's searcher (SIMD): comparing every window was 7% of a whole province's check.
+    memchr::memmem::find(haystack, needle)
 }
 
 #[cfg(test)]

@@ -310,7 +310,7 @@ impl<'a> Lexer<'a> {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|window| window == needle)
+    crate::sniff::memfind(haystack, needle)
 }
 
 fn is_space(byte: u8) -> bool {

@@ -42,7 +42,7 @@ pub fn revisions(bytes: &[u8]) -> Vec<Revision> {
     // read) are still read by a recovering reader: they form one more revision, to be compared.
     let tail_start = found.last().map_or(0, |r| r.end);
     let tail = &bytes[tail_start..];
-    let has_objects = tail.windows(6).any(|w| w == b"endobj") || tail.windows(9).any(|w| w == b"startxref");
+    let has_objects = [&b"endobj"[..], b"startxref"].iter().any(|word| crate::sniff::memfind(tail, word).is_some());
     if tail_start > 0 && has_objects {
         found.push(Revision { eof: bytes.len(), end: bytes.len() });
     }
