@@ -75,9 +75,10 @@ async fn run(runner: &Runner, store: &Store, job: &Job) -> Result<(), String> {
     if let Some(trust) = &runner.trust {
         command.arg("--trust").arg(trust);
     }
-    if let Some(cache) = &runner.cache {
-        command.arg("--cache").arg(cache);
-    }
+    match &runner.cache {
+        Some(cache) => command.arg("--cache").arg(cache),
+        None => command.arg("--no-cache"),
+    };
     if runner.no_ocr {
         command.arg("--no-ocr");
     }
