@@ -1,12 +1,13 @@
 //! The routes of DESIGN.md "The web page": the page, `/healthz`, the check API and the reports,
-//! plus login, logout, who am I, the visible checks and the council's province summary.
+//! plus login and logout (`login`), who am I, the visible checks and the council's province summary.
 
 use super::auth::{self, Viewer};
+use super::deadline;
 use super::queue::{self, Job};
 use super::store::{self, Check, State};
 use super::upload::{self, UploadError};
-use super::{page, App};
-use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State as AppState};
+use super::{login, page, App};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State as AppState};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -27,8 +28,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/app.js", get(|| async { asset("text/javascript; charset=utf-8", page::APP_JS) }))
         .route("/app.css", get(|| async { asset("text/css; charset=utf-8", page::APP_CSS) }))
         .route("/healthz", get(|| async { "ok" }))
-        .route("/login", get(login_page).post(login))
-        .route("/logout", post(logout))
+        .route("/login", get(login::login_page).post(login::login))
+        .route("/logout", post(login::logout))
         .route("/api/me", get(me))
         .route("/api/check", post(post_check).layer(DefaultBodyLimit::max(body_limit)))
         .route("/api/check/{id}", get(check_state))
@@ -36,6 +37,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/checks", get(checks))
         .route("/api/summary", get(summary))
         .layer(axum::middleware::map_response(common_headers))
+        .layer(axum::middleware::from_fn_with_state(app.timeouts.clone(), deadline::limit_body_time))
         .with_state(app)
 }
 
@@ -48,12 +50,12 @@ async fn common_headers(mut response: Response) -> Response {
 }
 
 #[derive(Deserialize, Default)]
-struct LangQuery {
+pub struct LangQuery {
     lang: Option<String>,
 }
 
 impl LangQuery {
-    fn lang(&self) -> Lang {
+    pub fn lang(&self) -> Lang {
         if self.lang.as_deref() == Some("en") {
             Lang::En
         } else {
@@ -62,7 +64,7 @@ impl LangQuery {
     }
 }
 
-fn error(status: StatusCode, message: String) -> Response {
+pub fn error(status: StatusCode, message: String) -> Response {
     (status, Json(json!({ "error": message }))).into_response()
 }
 
@@ -89,7 +91,7 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 const PAGE_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
 frame-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'self'; base-uri 'none'";
 
-fn html_page(body: &'static str) -> Response {
+pub fn html_page(body: impl IntoResponse) -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CONTENT_SECURITY_POLICY, PAGE_POLICY)], body)
         .into_response()
 }
@@ -99,47 +101,6 @@ async fn index(AppState(app): Shared, headers: HeaderMap) -> Response {
         Ok(_) => html_page(page::INDEX_HTML),
         Err(_) => Redirect::to("/login").into_response(),
     }
-}
-
-async fn login_page(AppState(app): Shared) -> Response {
-    if app.accounts.is_none() {
-        return Redirect::to("/").into_response();
-    }
-    html_page(page::LOGIN_HTML)
-}
-
-#[derive(Deserialize)]
-struct Credentials {
-    name: String,
-    password: String,
-}
-
-async fn login(AppState(app): Shared, Form(credentials): Form<Credentials>) -> Response {
-    let Some(_) = &app.accounts else { return Redirect::to("/").into_response() };
-    let Ok(_permit) = app.login_permits.acquire().await else { return Redirect::to("/login").into_response() };
-    let checking = app.clone();
-    let account = tokio::task::spawn_blocking(move || {
-        checking.accounts.as_ref().and_then(|a| a.verify(&credentials.name, &credentials.password))
-    })
-    .await
-    .ok()
-    .flatten();
-    let Some(account) = account else {
-        // A second per wrong password: guessing stays slow even without a lockout.
-        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-        return Redirect::to("/login?error=1").into_response();
-    };
-    let token = app.sessions.start(account);
-    let cookie = format!("{}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200", auth::COOKIE);
-    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
-}
-
-async fn logout(AppState(app): Shared, headers: HeaderMap) -> Response {
-    if let Some(token) = auth::token_of(&headers) {
-        app.sessions.end(&token);
-    }
-    let cookie = format!("{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0", auth::COOKIE);
-    ([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response()
 }
 
 /// The catalogs an upload may name: the embedded ones and the server's own.
@@ -247,6 +208,7 @@ fn upload_error(why: UploadError) -> Response {
     match why {
         UploadError::TooLarge(message) => error(StatusCode::PAYLOAD_TOO_LARGE, message),
         UploadError::Bad(message) => error(StatusCode::BAD_REQUEST, message),
+        UploadError::TooSlow(message) => error(StatusCode::REQUEST_TIMEOUT, message),
     }
 }
 

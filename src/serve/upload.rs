@@ -2,6 +2,7 @@
 //! each at the path its filename gives, after that path is proven to stay inside (no `..`, no
 //! absolute path, no drive letter, no backslash); the other fields are kept as text.
 
+use super::deadline::BodyCut;
 use axum::extract::multipart::{Field, Multipart};
 use kiemchung::model::Lang;
 use std::path::{Path, PathBuf};
@@ -35,6 +36,8 @@ pub enum UploadError {
     TooLarge(String),
     /// 400: a malformed upload or a name that would leave its folder.
     Bad(String),
+    /// 408: the body stalled or took too long (`deadline`).
+    TooSlow(String),
 }
 
 /// Longest a field's text may be (a catalog id, a year, a date, a unit name).
@@ -230,7 +233,9 @@ async fn text_field(mut field: Field<'_>, lang: Lang) -> Result<String, UploadEr
 }
 
 fn multipart_error(error: axum::extract::multipart::MultipartError, lang: Lang) -> UploadError {
-    if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+    if let Some(cut) = BodyCut::find(&error) {
+        UploadError::TooSlow(cut.message(lang))
+    } else if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
         UploadError::TooLarge(lang.pick("tải lên quá lớn".into(), "upload too large".into()))
     } else {
         UploadError::Bad(format!("{}: {}", lang.pick("biểu mẫu tải lên hỏng", "malformed upload"), error.body_text()))
