@@ -1,5 +1,6 @@
-//! `kiemchung serve` hosted by a province for all its units: login lockout, slow clients, the
-//! Secure cookie behind a TLS proxy, and `serve-worker` taking `check`'s options from one definition.
+//! `kiemchung serve` hosted by a province for all its units: login lockout, slow clients, the disk
+//! quota across the queue, the Secure cookie behind a TLS proxy, and `serve-worker` taking `check`'s
+//! options from one definition.
 
 #[path = "common/serve.rs"]
 mod serve;
@@ -184,6 +185,78 @@ fn an_upload_that_trickles_or_stops_is_cut_with_a_408_in_the_pages_language_and_
     assert!(files_under(&data.path().join("checks")).is_empty(), "{:?}", files_under(data.path()));
     let accepted = server.upload(&[Part::File("u/a.pdf".into(), b"%PDF-1.4\n%%EOF\n".to_vec())], None);
     assert_eq!(accepted.status, 202, "{}", accepted.text());
+}
+
+/// A check of the server's data folder that finished `days` ago, holding `bytes` of upload.
+fn seed_old_check(data: &Path, id: &str, days: u64, bytes: usize) {
+    let dir = data.join("checks").join(id);
+    std::fs::create_dir_all(dir.join("upload/u")).unwrap();
+    std::fs::write(dir.join("upload/u/a.pdf"), vec![b'x'; bytes]).unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let meta = serde_json::json!({"id": id, "owner": null, "uploaded_by": null, "name": "u",
+        "created": now - days * 86400, "state": "done", "done": 1, "total": 1, "error": null, "units": []});
+    std::fs::write(dir.join("meta.json"), meta.to_string()).unwrap();
+}
+
+/// An upload sent with `Transfer-Encoding: chunked`: no length to refuse it by in advance.
+fn chunked_upload(server: &Server, parts: &[Part]) -> Response {
+    let (content_type, body) = multipart(parts);
+    let mut stream = TcpStream::connect(&server.address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let head = format!(
+        "POST /api/check HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: {content_type}\r\nTransfer-Encoding: chunked\r\n\r\n"
+    );
+    let _ = stream.write_all(head.as_bytes());
+    for chunk in body.chunks(1024) {
+        let _ = stream.write_all(format!("{:x}\r\n", chunk.len()).as_bytes());
+        let _ = stream.write_all(chunk);
+        let _ = stream.write_all(b"\r\n");
+    }
+    let _ = stream.write_all(b"0\r\n\r\n");
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    Response::parse(&raw)
+}
+
+#[test]
+fn uploads_past_the_data_quota_are_507_counting_reports_and_what_retention_frees() {
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    let old = "00000000000000000000000000000001";
+    seed_old_check(&data, old, 40, 6 * 1024);
+    let server = Server::start(&data, &["--data-quota", "8K", "--keep-days", "30"]);
+    assert!(!data.join("checks").join(old).exists(), "the old check is swept at start");
+    // Over the quota by its declared length: refused before it is read.
+    let big = [Part::File("u/big.pdf".into(), vec![b'x'; 16 * 1024])];
+    let refused = server.upload(&big, None);
+    assert_eq!(refused.status, 507, "{}", refused.text());
+    let message = refused.json()["error"].as_str().unwrap().to_string();
+    assert!(
+        message.contains("hết dung lượng") && message.contains("8 KiB") && message.contains("30 ngày"),
+        "{message}"
+    );
+    // Without a length: refused at the chunk that passes the quota.
+    let refused = chunked_upload(&server, &big);
+    assert_eq!(refused.status, 507, "{}", refused.text());
+    assert!(files_under(&data.join("checks")).is_empty(), "{:?}", files_under(&data));
+    // 4 KiB fits only because the swept 6 KiB and the refused uploads' bytes were given back.
+    let fits = [Part::File("u/a.pdf".into(), vec![b'x'; 4 * 1024])];
+    let accepted = server.upload(&fits, None);
+    assert_eq!(accepted.status, 202, "{}", accepted.text());
+    let id = accepted.json()["id"].as_str().unwrap().to_string();
+    assert_eq!(server.wait(&id, None)["state"], "done");
+    // Its reports count too: the folder now holds more than the quota, and a few bytes more are refused.
+    let stored: u64 = files_under(&data).iter().map(|f| std::fs::metadata(data.join(f)).unwrap().len()).sum();
+    assert!(stored > 8 * 1024, "{stored}");
+    let tiny = [Part::File("u/b.pdf".into(), b"%PDF".to_vec())];
+    let refused = server.request(
+        "POST",
+        "/api/check?lang=en",
+        None,
+        Some(multipart(&tiny)).as_ref().map(|(t, b)| (t.as_str(), b.clone())),
+    );
+    assert_eq!(refused.status, 507, "{}", refused.text());
+    assert!(refused.text().contains("storage for checks is full"), "{}", refused.text());
 }
 
 /// A flag's entry in `--help`, its words only (columns and wrapping differ between commands).

@@ -9,6 +9,7 @@ mod lockout;
 mod login;
 mod page;
 mod queue;
+mod quota;
 mod routes;
 mod store;
 mod upload;
@@ -64,6 +65,9 @@ pub struct ServeArgs {
     /// Không đọc ảnh quét bằng OCR
     #[arg(long)]
     no_ocr: bool,
+    /// Tổng dung lượng thư mục --data được dùng (tệp tải lên, kết quả, bộ nhớ đệm); quá thì từ chối tải lên (507)
+    #[arg(long, default_value = "50G", value_parser = parse_size)]
+    data_quota: u64,
     /// Thời gian chờ tối đa phần đầu của một yêu cầu, và mỗi quãng lặng giữa dữ liệu tải lên (vd. 30s, 2m)
     #[arg(long, default_value = "30s", value_parser = parse_duration)]
     read_timeout: Duration,
@@ -132,6 +136,8 @@ pub struct App {
     pub timeouts: Arc<Timeouts>,
     /// A TLS proxy is in front: Secure cookie, client address from X-Forwarded-For.
     pub behind_https: bool,
+    /// `--keep-days`, told in the 507 answer.
+    pub keep_days: u64,
     pub limits: upload::Limits,
     pub catalog: Option<ServerCatalog>,
     pub max_queue: usize,
@@ -155,7 +161,7 @@ pub fn run(args: ServeArgs, lang: Lang) -> Result<u8, String> {
     crate::trust_store(args.trust.as_deref(), lang)?;
     let trust = args.trust.map(|dir| dir.canonicalize().map_err(|e| format!("--trust: {e}"))).transpose()?;
     let catalog = args.catalog.map(|given| server_catalog(&given)).transpose()?;
-    let store = Arc::new(Store::open(&data).map_err(|e| format!("--data '{}': {e}", data.display()))?);
+    let store = Arc::new(Store::open(&data, args.data_quota).map_err(|e| format!("--data '{}': {e}", data.display()))?);
     let keep = Duration::from_secs(args.keep_days.saturating_mul(24 * 3600));
     store.sweep(keep);
     let max_checks = args.max_checks.max(1);
@@ -177,6 +183,7 @@ pub fn run(args: ServeArgs, lang: Lang) -> Result<u8, String> {
         lockout: Lockout::default(),
         timeouts: Arc::new(Timeouts { read: args.read_timeout, upload: args.upload_timeout }),
         behind_https: args.behind_https,
+        keep_days: args.keep_days,
         limits: upload::Limits { max_bytes: args.max_upload, max_files: args.max_files.max(1) },
         catalog,
         max_queue: args.max_queue.max(1),

@@ -41,6 +41,10 @@ pub fn start(runner: Arc<Runner>, store: Arc<Store>, job: Job) {
         let Ok(_permit) = runner.permits.clone().acquire_owned().await else { return };
         store.update(&job.id, true, |check| check.state = State::Running);
         let outcome = run(&runner, &store, &job).await;
+        // Counted before the check is seen to end: the reports and the cache's growth.
+        let counting = store.clone();
+        let id = job.id.clone();
+        let _ = tokio::task::spawn_blocking(move || counting.recount(&id)).await;
         store.update(&job.id, true, |check| match outcome {
             Ok(()) => check.state = State::Done,
             Err(why) => {

@@ -4,6 +4,7 @@
 use super::auth::{self, Viewer};
 use super::deadline;
 use super::queue::{self, Job};
+use super::quota::size_text;
 use super::store::{self, Check, State};
 use super::upload::{self, UploadError};
 use super::{login, page, App};
@@ -146,7 +147,11 @@ async fn post_check(
     };
     let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|length| length > app.limits.max_bytes.saturating_add(64 << 20)) {
-        return upload_error(upload::too_big(app.limits.max_bytes, lang));
+        return upload_error(upload::too_big(app.limits.max_bytes, lang), &app, lang);
+    }
+    // Refused before a byte is read when the declared length cannot fit; else counted as it comes.
+    if !app.store.quota.fits(declared.unwrap_or(0)) {
+        return upload_error(UploadError::NoSpace, &app, lang);
     }
     let _uploading = Uploading::enter(&app);
     if app.store.count_waiting() + app.uploading.load(Ordering::SeqCst) > app.max_queue {
@@ -158,13 +163,14 @@ async fn post_check(
     }
     let id = new_id();
     let check_dir = app.store.dir(&id);
-    let received =
-        upload::receive(multipart, &check_dir.join("received"), &check_dir.join("upload"), &app.limits, lang).await;
+    let mut reservation = app.store.quota.reserve();
+    let folders = upload::Folders { staging: check_dir.join("received"), upload: check_dir.join("upload") };
+    let received = upload::receive(multipart, &folders, &app.limits, &mut reservation, lang).await;
     let received = match received.and_then(|upload| job_for(&app, &viewer, id.clone(), upload, lang)) {
         Ok(job) => job,
         Err(why) => {
             let _ = tokio::fs::remove_dir_all(&check_dir).await;
-            return upload_error(why);
+            return upload_error(why, &app, lang);
         }
     };
     let (job, owner, name) = received;
@@ -183,6 +189,7 @@ async fn post_check(
         error: None,
         units: Vec::new(),
         peak_rss_kib: None,
+        stored_bytes: reservation.keep(),
     });
     queue::start(app.runner.clone(), app.store.clone(), job);
     (StatusCode::ACCEPTED, Json(json!({ "id": id }))).into_response()
@@ -204,12 +211,24 @@ impl Drop for Uploading<'_> {
     }
 }
 
-fn upload_error(why: UploadError) -> Response {
+fn upload_error(why: UploadError, app: &App, lang: Lang) -> Response {
     match why {
         UploadError::TooLarge(message) => error(StatusCode::PAYLOAD_TOO_LARGE, message),
         UploadError::Bad(message) => error(StatusCode::BAD_REQUEST, message),
         UploadError::TooSlow(message) => error(StatusCode::REQUEST_TIMEOUT, message),
+        UploadError::NoSpace => error(StatusCode::INSUFFICIENT_STORAGE, no_space(app, lang)),
     }
+}
+
+/// 507: what the quota is, what is used, and that old checks free it by themselves.
+fn no_space(app: &App, lang: Lang) -> String {
+    let quota = &app.store.quota;
+    let (used, limit) = (size_text(quota.used(), lang), size_text(quota.limit(), lang));
+    let days = app.keep_days;
+    lang.pick(
+        format!("máy chủ đã hết dung lượng lưu trữ dành cho các lượt kiểm tra (đã dùng {used} trên {limit}), nên chưa nhận thêm tệp tải lên; các lượt cũ hơn {days} ngày sẽ tự được xoá: xin thử lại sau hoặc báo người quản trị máy chủ"),
+        format!("the server's storage for checks is full ({used} of {limit} used), so it takes no upload for now; checks older than {days} days are deleted by themselves: try again later or tell the server's administrator"),
+    )
 }
 
 /// The job an upload asks for, with only what the server allows: its catalogs, a sane year and
