@@ -4,8 +4,9 @@
 # `kiemchung check demo --trust trust --format json` byte for byte. Reports the wall time, the
 # server's peak RSS (VmHWM from /proc) and the check processes' peak RSS, writes
 # bench/results/serve_load.md, and fails when a report differs or the server's peak RSS is over
-# LIMIT_MIB (default 256). OCR is off on both sides unless OCR=1: under this load the OCR of the
-# demo's scanned PDF sometimes reads nothing, and the facts cache then keeps that (see the README).
+# LIMIT_MIB (default 256). OCR is off on both sides unless OCR=1 (Tesseract reads the demo's scanned
+# PDF in each check until the server's facts cache holds it; a scan OCR read nothing from is not
+# cached). The machine's load average before and after is written beside the numbers.
 # Usage: bench/serve_load.sh [N]   (build first: cargo build --release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +44,7 @@ upload_one() {
 export -f upload_one
 export URL WORK
 
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 START=$(date +%s.%N)
 seq "$N" | xargs -P "$N" -I{} bash -c 'upload_one {}' >"$WORK/results.txt"
 END=$(date +%s.%N)
@@ -50,16 +52,20 @@ SAME=$(grep -c ' same$' "$WORK/results.txt" || true)
 SERVER_HWM=$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER/status")
 WORKER_HWM=$(curl -sf "$URL/api/checks" | grep -o '"peak_rss_kib":[0-9]*' | cut -d: -f2 | sort -n | tail -1)
 SECONDS_TAKEN=$(echo "$END - $START" | bc)
+LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+OCR_FILES=$({ grep -Eo '"text_source": ?"ocr"' "$WORK/expected.json" || true; } | wc -l)
 
 cat >bench/results/serve_load.md <<REPORT
 # kiemchung serve: $N concurrent uploads of the demo (bench/serve_load.sh)
 
-$(date -u +%Y-%m-%d), $(nproc) cores, --max-checks $MAX_CHECKS, OCR $([ ${#NO_OCR[@]} -eq 0 ] && echo on || echo "off (--no-ocr on both sides)").
+$(date -u +%Y-%m-%d), $(nproc) cores, --max-checks $MAX_CHECKS, OCR $([ ${#NO_OCR[@]} -eq 0 ] && echo on || echo "off (--no-ocr on both sides)"),
+load average (1, 5, 15 min) $LOAD_BEFORE before and $LOAD_AFTER after.
 
 | what | value |
 |---|---|
 | uploads | $N (15 files, 1.1 MiB each, from parallel curl processes) |
 | reports byte-identical to \`check demo --trust trust --format json\` | $SAME / $N |
+| files whose text came from OCR, in that report | $OCR_FILES |
 | wall time, first upload to last report | ${SECONDS_TAKEN} s |
 | server peak RSS (VmHWM) | $((SERVER_HWM / 1024)) MiB (limit $LIMIT_MIB MiB) |
 | largest check process peak RSS | $((${WORKER_HWM:-0} / 1024)) MiB |

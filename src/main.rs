@@ -3,15 +3,16 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kiemchung::catalog::{Catalog, DEFAULT_ID};
+use kiemchung::explain;
 use kiemchung::facts::signature::TrustStore;
 use kiemchung::facts::{self, Budget};
 use kiemchung::model::{Lang, Severity};
 use kiemchung::report::{Format, RenderOptions, FORMAT_NAMES};
-use kiemchung::{explain, Config};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod check_args;
 #[cfg(feature = "serve")]
 mod serve;
 
@@ -75,46 +76,23 @@ enum Command {
         /// Thư mục đơn vị, thư mục tỉnh hoặc tệp
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Bộ tiêu chí: mã nhúng (kiemchung catalog) hoặc tệp TOML/JSON; không có: bảng tự chấm
-        /// của mỗi đơn vị là bộ tiêu chí của đơn vị đó
-        #[arg(long)]
-        catalog: Option<String>,
-        /// Năm đánh giá (mặc định: năm của bộ tiêu chí, hoặc năm ghi trong bảng tự chấm)
-        #[arg(long)]
-        year: Option<i32>,
-        /// Thời điểm chốt số liệu (YYYY-MM-DD; mặc định: của bộ tiêu chí, hoặc 10/12 năm đánh giá)
-        #[arg(long)]
-        cutoff: Option<String>,
-        /// Thư mục chứng thư gốc tin cậy (PEM/DER/CRT), thêm vào các gốc Việt Nam có sẵn
-        #[arg(long)]
-        trust: Option<PathBuf>,
+        #[command(flatten)]
+        run: check_args::CheckArgs,
         /// text | json | jsonl | csv | xlsx | html (mặc định: theo đuôi tệp của --output, không có thì text)
-        #[arg(long)]
+        #[arg(long, display_order = 6)]
         format: Option<String>,
         /// Ghi kết quả vào tệp (ghi nguyên tử) thay vì stdout
-        #[arg(long, short)]
+        #[arg(long, short, display_order = 7)]
         output: Option<PathBuf>,
         /// Chỉ các mã này (phân tách bởi dấu phẩy; tiền tố như KC2)
-        #[arg(long, value_delimiter = ',')]
+        #[arg(long, value_delimiter = ',', display_order = 8)]
         select: Vec<String>,
         /// Bỏ qua các mã này
-        #[arg(long, value_delimiter = ',')]
+        #[arg(long, value_delimiter = ',', display_order = 9)]
         ignore: Vec<String>,
-        /// Số luồng xử lý song song (mặc định: số lõi CPU)
-        #[arg(long, short)]
-        jobs: Option<usize>,
         /// Mức phát hiện làm mã thoát 1
-        #[arg(long, value_enum, default_value = "zero")]
+        #[arg(long, value_enum, default_value = "zero", display_order = 11)]
         fail_on: FailOn,
-        /// Thư mục bộ nhớ đệm (mặc định: ~/.cache/kiemchung); chỉ đọc lại tệp đã thay đổi
-        #[arg(long)]
-        cache: Option<PathBuf>,
-        /// Không dùng bộ nhớ đệm
-        #[arg(long, conflicts_with = "cache")]
-        no_cache: bool,
-        /// Không đọc ảnh quét bằng OCR (Tesseract)
-        #[arg(long)]
-        no_ocr: bool,
     },
     /// Xem những gì đọc được từ một tệp: chữ ký, số, ngày, mẫu chữ
     Inspect {
@@ -241,22 +219,7 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
         Command::Serve(args) => serve::run(args, lang),
         #[cfg(feature = "serve")]
         Command::ServeWorker(args) => serve::worker::run(args, lang),
-        Command::Check {
-            paths,
-            catalog,
-            year,
-            cutoff,
-            trust,
-            format,
-            output,
-            select,
-            ignore,
-            jobs,
-            fail_on,
-            cache,
-            no_cache,
-            no_ocr,
-        } => {
+        Command::Check { paths, run, format, output, select, ignore, fail_on } => {
             let format = match format {
                 Some(format) => Format::parse(&format).ok_or_else(|| {
                     lang.pick(
@@ -269,18 +232,7 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
             let unknown_code = |why: String| format!("--select/--ignore: {why}");
             let select = kiemchung::checks::registry::parse_code_list(&select, lang).map_err(unknown_code)?;
             let ignore = kiemchung::checks::registry::parse_code_list(&ignore, lang).map_err(unknown_code)?;
-            let catalog = catalog.as_deref().map(Catalog::resolve).transpose()?;
-            let cutoff = cutoff
-                .map(|text| {
-                    kiemchung::vn::date::parse_loose(&text).ok_or_else(|| {
-                        format!(
-                            "--cutoff '{text}': {}",
-                            lang.pick("không phải ngày (YYYY-MM-DD)", "not a date (YYYY-MM-DD)")
-                        )
-                    })
-                })
-                .transpose()?;
-            let trust = trust_store(trust.as_deref(), lang)?;
+            let run = run.resolve(lang)?;
             match &output {
                 Some(path) => check_output_path(path, lang)?,
                 None if format.is_binary() && std::io::stdout().is_terminal() => {
@@ -291,21 +243,7 @@ fn run(command: Command, lang: Lang) -> Result<u8, String> {
                 }
                 None => {}
             }
-            let cache_dir = if no_cache { None } else { cache.or_else(kiemchung::cache::default_dir) };
-            let budget = Budget { ocr: ocr_engine(no_ocr, lang), ..Budget::default() };
-            let mut builder = Config::builder(paths)
-                .catalog(catalog)
-                .year(year)
-                .cutoff(cutoff)
-                .lang(lang)
-                .select(select)
-                .ignore(ignore)
-                .budget(budget)
-                .trust(trust)
-                .cache_dir(cache_dir);
-            if let Some(jobs) = jobs {
-                builder = builder.jobs(jobs);
-            }
+            let mut builder = run.builder(paths, lang).select(select).ignore(ignore);
             // A bar for people: on a terminal, while a human-facing report is made; never in the
             // middle of JSON or CSV going to the same terminal or down a pipe.
             let bar = (std::io::stderr().is_terminal() && (format == Format::Text || output.is_some()))

@@ -33,6 +33,9 @@ pub struct Account {
 pub struct Accounts {
     #[serde(default, rename = "user")]
     pub users: Vec<Account>,
+    /// Argon2 verifications run: a locked-out login must run none.
+    #[serde(skip)]
+    pub verifications: std::sync::atomic::AtomicUsize,
 }
 
 /// Who is asking: anyone on a loopback server without accounts, else a signed-in account.
@@ -85,12 +88,21 @@ impl Accounts {
     }
 
     /// The account whose name and password match (Argon2 is slow on purpose: call off the runtime).
+    /// An unknown name costs one verification too, so the time taken does not tell which names exist.
     pub fn verify(&self, name: &str, password: &str) -> Option<Account> {
-        let account = self.users.iter().find(|a| a.name == name)?;
-        let hash = PasswordHash::new(&account.password_hash).ok()?;
-        Argon2::default().verify_password(password.as_bytes(), &hash).ok()?;
-        Some(account.clone())
+        self.verifications.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let account = self.users.iter().find(|a| a.name == name);
+        let hash_text = account.map_or_else(no_such_account_hash, |a| &a.password_hash);
+        let hash = PasswordHash::new(hash_text).ok()?;
+        let matches = Argon2::default().verify_password(password.as_bytes(), &hash).is_ok();
+        account.filter(|_| matches).cloned()
     }
+}
+
+/// A hash no password is checked against for real: what an unknown name is verified with.
+fn no_such_account_hash<'a>() -> &'a str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password("kiemchung: no such account").unwrap_or_default())
 }
 
 pub fn hash_password(password: &str) -> Result<String, String> {
@@ -120,7 +132,9 @@ pub fn add_user(file: &Path, account: Account, lang: Lang) -> Result<(), String>
 }
 
 pub const COOKIE: &str = "kiemchung_session";
-const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 3600);
+/// Twelve hours: the cookie's Max-Age and the session's life on the server.
+pub const SESSION_SECONDS: u64 = 12 * 3600;
+const SESSION_LIFETIME: Duration = Duration::from_secs(SESSION_SECONDS);
 /// Sessions kept at most; the oldest go first (a flood of logins cannot grow memory).
 const MAX_SESSIONS: usize = 10_000;
 

@@ -3,16 +3,23 @@
 //! behind the default `serve` feature and never enters the library.
 
 mod auth;
+mod deadline;
+mod listen;
+mod lockout;
+mod login;
 mod page;
 mod queue;
+mod quota;
 mod routes;
 mod store;
 mod upload;
 pub mod worker;
 
 use auth::{Account, Accounts, Role, Sessions};
+use deadline::Timeouts;
 use kiemchung::catalog::Catalog;
 use kiemchung::model::Lang;
+use lockout::Lockout;
 use queue::Runner;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
@@ -58,6 +65,19 @@ pub struct ServeArgs {
     /// Không đọc ảnh quét bằng OCR
     #[arg(long)]
     no_ocr: bool,
+    /// Tổng dung lượng thư mục --data được dùng (tệp tải lên, kết quả, bộ nhớ đệm); quá thì từ chối tải lên (507)
+    #[arg(long, default_value = "50G", value_parser = parse_size)]
+    data_quota: u64,
+    /// Thời gian chờ tối đa phần đầu của một yêu cầu, và mỗi quãng lặng giữa dữ liệu tải lên (vd. 30s, 2m)
+    #[arg(long, default_value = "30s", value_parser = parse_duration)]
+    read_timeout: Duration,
+    /// Thời gian tối đa cho cả một lần tải lên (vd. 60m, 2h)
+    #[arg(long, default_value = "60m", value_parser = parse_duration)]
+    upload_timeout: Duration,
+    /// Máy chủ đứng sau một proxy có TLS (HTTPS): cookie phiên có Secure, địa chỉ người dùng lấy từ
+    /// địa chỉ cuối của X-Forwarded-For do proxy thêm vào
+    #[arg(long)]
+    behind_https: bool,
     /// Thêm (hoặc thay) một tài khoản vào tệp --users rồi thoát; mật khẩu đọc từ stdin
     #[arg(long, value_name = "NAME", requires = "users")]
     add_user: Option<String>,
@@ -87,6 +107,19 @@ fn parse_size(text: &str) -> Result<u64, String> {
     number.checked_mul(1 << shift).filter(|n| *n > 0).ok_or_else(|| format!("'{text}'"))
 }
 
+/// `30s`, `2m`, `1h` or seconds.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, seconds_per) = match text.char_indices().last() {
+        Some((at, 's')) => (&text[..at], 1),
+        Some((at, 'm')) => (&text[..at], 60),
+        Some((at, 'h')) => (&text[..at], 3600),
+        _ => (text, 1),
+    };
+    let number: u64 = number.trim().parse().map_err(|_| format!("'{text}': 30s, 2m, 1h"))?;
+    number.checked_mul(seconds_per).filter(|n| *n > 0).map(Duration::from_secs).ok_or_else(|| format!("'{text}'"))
+}
+
 /// The server's own catalog: the id an upload may name, and what the worker is given.
 pub struct ServerCatalog {
     pub id: String,
@@ -96,8 +129,15 @@ pub struct ServerCatalog {
 pub struct App {
     pub store: Arc<Store>,
     pub runner: Arc<Runner>,
-    pub accounts: Option<Accounts>,
+    pub accounts: Option<Arc<Accounts>>,
     pub sessions: Sessions,
+    /// Failed logins by name and by address (bounded), consulted before Argon2.
+    pub lockout: Lockout,
+    pub timeouts: Arc<Timeouts>,
+    /// A TLS proxy is in front: Secure cookie, client address from X-Forwarded-For.
+    pub behind_https: bool,
+    /// `--keep-days`, told in the 507 answer.
+    pub keep_days: u64,
     pub limits: upload::Limits,
     pub catalog: Option<ServerCatalog>,
     pub max_queue: usize,
@@ -112,7 +152,7 @@ pub fn run(args: ServeArgs, lang: Lang) -> Result<u8, String> {
         return add_user(name, args.role, args.unit, args.users.as_deref(), lang);
     }
     let address = listen_address(&args.listen, args.users.is_some(), lang)?;
-    let accounts = args.users.as_deref().map(|file| Accounts::load(file, lang)).transpose()?;
+    let accounts = args.users.as_deref().map(|file| Accounts::load(file, lang)).transpose()?.map(Arc::new);
     let data = args.data.or_else(store::default_data_dir).ok_or_else(|| {
         lang.pick("không tìm được thư mục dữ liệu, cần --data THƯ_MỤC", "no data folder found, give --data DIR")
             .to_string()
@@ -121,7 +161,7 @@ pub fn run(args: ServeArgs, lang: Lang) -> Result<u8, String> {
     crate::trust_store(args.trust.as_deref(), lang)?;
     let trust = args.trust.map(|dir| dir.canonicalize().map_err(|e| format!("--trust: {e}"))).transpose()?;
     let catalog = args.catalog.map(|given| server_catalog(&given)).transpose()?;
-    let store = Arc::new(Store::open(&data).map_err(|e| format!("--data '{}': {e}", data.display()))?);
+    let store = Arc::new(Store::open(&data, args.data_quota).map_err(|e| format!("--data '{}': {e}", data.display()))?);
     let keep = Duration::from_secs(args.keep_days.saturating_mul(24 * 3600));
     store.sweep(keep);
     let max_checks = args.max_checks.max(1);
@@ -140,6 +180,10 @@ pub fn run(args: ServeArgs, lang: Lang) -> Result<u8, String> {
         runner: Arc::new(runner),
         accounts,
         sessions: Sessions::default(),
+        lockout: Lockout::default(),
+        timeouts: Arc::new(Timeouts { read: args.read_timeout, upload: args.upload_timeout }),
+        behind_https: args.behind_https,
+        keep_days: args.keep_days,
         limits: upload::Limits { max_bytes: args.max_upload, max_files: args.max_files.max(1) },
         catalog,
         max_queue: args.max_queue.max(1),
@@ -174,13 +218,12 @@ async fn serve(app: Arc<App>, address: SocketAddr, keep: Duration, lang: Lang) -
             let _ = tokio::task::spawn_blocking(move || store.sweep(keep)).await;
         }
     });
+    let header_timeout = app.timeouts.read;
     let router = routes::router(app);
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())?;
+    let stop = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    listen::serve(listener, router, header_timeout, stop).await;
     Ok(0)
 }
 
@@ -250,4 +293,20 @@ fn add_user(
     auth::add_user(file, Account { name: name.clone(), password_hash, role, units }, lang)?;
     eprintln!("kiemchung: {} '{name}' → {}", lang.pick("đã ghi tài khoản", "wrote account"), file.display());
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_sizes_read_as_the_flags_say() {
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
+        assert!(parse_duration("0s").is_err() && parse_duration("abc").is_err() && parse_duration("5d").is_err());
+        assert_eq!(parse_size("50G"), Ok(50 << 30));
+        assert_eq!(parse_size("8K"), Ok(8 << 10));
+    }
 }

@@ -41,6 +41,10 @@ pub fn start(runner: Arc<Runner>, store: Arc<Store>, job: Job) {
         let Ok(_permit) = runner.permits.clone().acquire_owned().await else { return };
         store.update(&job.id, true, |check| check.state = State::Running);
         let outcome = run(&runner, &store, &job).await;
+        // Counted before the check is seen to end: the reports and the cache's growth.
+        let counting = store.clone();
+        let id = job.id.clone();
+        let _ = tokio::task::spawn_blocking(move || counting.recount(&id)).await;
         store.update(&job.id, true, |check| match outcome {
             Ok(()) => check.state = State::Done,
             Err(why) => {
@@ -75,9 +79,10 @@ async fn run(runner: &Runner, store: &Store, job: &Job) -> Result<(), String> {
     if let Some(trust) = &runner.trust {
         command.arg("--trust").arg(trust);
     }
-    if let Some(cache) = &runner.cache {
-        command.arg("--cache").arg(cache);
-    }
+    match &runner.cache {
+        Some(cache) => command.arg("--cache").arg(cache),
+        None => command.arg("--no-cache"),
+    };
     if runner.no_ocr {
         command.arg("--no-ocr");
     }

@@ -1,12 +1,14 @@
 //! The routes of DESIGN.md "The web page": the page, `/healthz`, the check API and the reports,
-//! plus login, logout, who am I, the visible checks and the council's province summary.
+//! plus login and logout (`login`), who am I, the visible checks and the council's province summary.
 
 use super::auth::{self, Viewer};
+use super::deadline;
 use super::queue::{self, Job};
+use super::quota::size_text;
 use super::store::{self, Check, State};
 use super::upload::{self, UploadError};
-use super::{page, App};
-use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State as AppState};
+use super::{login, page, App};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State as AppState};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -27,8 +29,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/app.js", get(|| async { asset("text/javascript; charset=utf-8", page::APP_JS) }))
         .route("/app.css", get(|| async { asset("text/css; charset=utf-8", page::APP_CSS) }))
         .route("/healthz", get(|| async { "ok" }))
-        .route("/login", get(login_page).post(login))
-        .route("/logout", post(logout))
+        .route("/login", get(login::login_page).post(login::login))
+        .route("/logout", post(login::logout))
         .route("/api/me", get(me))
         .route("/api/check", post(post_check).layer(DefaultBodyLimit::max(body_limit)))
         .route("/api/check/{id}", get(check_state))
@@ -36,6 +38,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/checks", get(checks))
         .route("/api/summary", get(summary))
         .layer(axum::middleware::map_response(common_headers))
+        .layer(axum::middleware::from_fn_with_state(app.timeouts.clone(), deadline::limit_body_time))
         .with_state(app)
 }
 
@@ -48,12 +51,12 @@ async fn common_headers(mut response: Response) -> Response {
 }
 
 #[derive(Deserialize, Default)]
-struct LangQuery {
+pub struct LangQuery {
     lang: Option<String>,
 }
 
 impl LangQuery {
-    fn lang(&self) -> Lang {
+    pub fn lang(&self) -> Lang {
         if self.lang.as_deref() == Some("en") {
             Lang::En
         } else {
@@ -62,7 +65,7 @@ impl LangQuery {
     }
 }
 
-fn error(status: StatusCode, message: String) -> Response {
+pub fn error(status: StatusCode, message: String) -> Response {
     (status, Json(json!({ "error": message }))).into_response()
 }
 
@@ -89,7 +92,7 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 const PAGE_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
 frame-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'self'; base-uri 'none'";
 
-fn html_page(body: &'static str) -> Response {
+pub fn html_page(body: impl IntoResponse) -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CONTENT_SECURITY_POLICY, PAGE_POLICY)], body)
         .into_response()
 }
@@ -99,47 +102,6 @@ async fn index(AppState(app): Shared, headers: HeaderMap) -> Response {
         Ok(_) => html_page(page::INDEX_HTML),
         Err(_) => Redirect::to("/login").into_response(),
     }
-}
-
-async fn login_page(AppState(app): Shared) -> Response {
-    if app.accounts.is_none() {
-        return Redirect::to("/").into_response();
-    }
-    html_page(page::LOGIN_HTML)
-}
-
-#[derive(Deserialize)]
-struct Credentials {
-    name: String,
-    password: String,
-}
-
-async fn login(AppState(app): Shared, Form(credentials): Form<Credentials>) -> Response {
-    let Some(_) = &app.accounts else { return Redirect::to("/").into_response() };
-    let Ok(_permit) = app.login_permits.acquire().await else { return Redirect::to("/login").into_response() };
-    let checking = app.clone();
-    let account = tokio::task::spawn_blocking(move || {
-        checking.accounts.as_ref().and_then(|a| a.verify(&credentials.name, &credentials.password))
-    })
-    .await
-    .ok()
-    .flatten();
-    let Some(account) = account else {
-        // A second per wrong password: guessing stays slow even without a lockout.
-        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-        return Redirect::to("/login?error=1").into_response();
-    };
-    let token = app.sessions.start(account);
-    let cookie = format!("{}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200", auth::COOKIE);
-    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
-}
-
-async fn logout(AppState(app): Shared, headers: HeaderMap) -> Response {
-    if let Some(token) = auth::token_of(&headers) {
-        app.sessions.end(&token);
-    }
-    let cookie = format!("{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0", auth::COOKIE);
-    ([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response()
 }
 
 /// The catalogs an upload may name: the embedded ones and the server's own.
@@ -185,7 +147,11 @@ async fn post_check(
     };
     let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|length| length > app.limits.max_bytes.saturating_add(64 << 20)) {
-        return upload_error(upload::too_big(app.limits.max_bytes, lang));
+        return upload_error(upload::too_big(app.limits.max_bytes, lang), &app, lang);
+    }
+    // Refused before a byte is read when the declared length cannot fit; else counted as it comes.
+    if !app.store.quota.fits(declared.unwrap_or(0)) {
+        return upload_error(UploadError::NoSpace, &app, lang);
     }
     let _uploading = Uploading::enter(&app);
     if app.store.count_waiting() + app.uploading.load(Ordering::SeqCst) > app.max_queue {
@@ -197,13 +163,14 @@ async fn post_check(
     }
     let id = new_id();
     let check_dir = app.store.dir(&id);
-    let received =
-        upload::receive(multipart, &check_dir.join("received"), &check_dir.join("upload"), &app.limits, lang).await;
+    let mut reservation = app.store.quota.reserve();
+    let folders = upload::Folders { staging: check_dir.join("received"), upload: check_dir.join("upload") };
+    let received = upload::receive(multipart, &folders, &app.limits, &mut reservation, lang).await;
     let received = match received.and_then(|upload| job_for(&app, &viewer, id.clone(), upload, lang)) {
         Ok(job) => job,
         Err(why) => {
             let _ = tokio::fs::remove_dir_all(&check_dir).await;
-            return upload_error(why);
+            return upload_error(why, &app, lang);
         }
     };
     let (job, owner, name) = received;
@@ -222,6 +189,7 @@ async fn post_check(
         error: None,
         units: Vec::new(),
         peak_rss_kib: None,
+        stored_bytes: reservation.keep(),
     });
     queue::start(app.runner.clone(), app.store.clone(), job);
     (StatusCode::ACCEPTED, Json(json!({ "id": id }))).into_response()
@@ -243,11 +211,24 @@ impl Drop for Uploading<'_> {
     }
 }
 
-fn upload_error(why: UploadError) -> Response {
+fn upload_error(why: UploadError, app: &App, lang: Lang) -> Response {
     match why {
         UploadError::TooLarge(message) => error(StatusCode::PAYLOAD_TOO_LARGE, message),
         UploadError::Bad(message) => error(StatusCode::BAD_REQUEST, message),
+        UploadError::TooSlow(message) => error(StatusCode::REQUEST_TIMEOUT, message),
+        UploadError::NoSpace => error(StatusCode::INSUFFICIENT_STORAGE, no_space(app, lang)),
     }
+}
+
+/// 507: what the quota is, what is used, and that old checks free it by themselves.
+fn no_space(app: &App, lang: Lang) -> String {
+    let quota = &app.store.quota;
+    let (used, limit) = (size_text(quota.used(), lang), size_text(quota.limit(), lang));
+    let days = app.keep_days;
+    lang.pick(
+        format!("máy chủ đã hết dung lượng lưu trữ dành cho các lượt kiểm tra (đã dùng {used} trên {limit}), nên chưa nhận thêm tệp tải lên; các lượt cũ hơn {days} ngày sẽ tự được xoá: xin thử lại sau hoặc báo người quản trị máy chủ"),
+        format!("the server's storage for checks is full ({used} of {limit} used), so it takes no upload for now; checks older than {days} days are deleted by themselves: try again later or tell the server's administrator"),
+    )
 }
 
 /// The job an upload asks for, with only what the server allows: its catalogs, a sane year and

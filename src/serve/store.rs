@@ -1,6 +1,7 @@
 //! The server's data folder: one folder per check (`checks/ID/`: `meta.json`, the upload under
 //! `upload/`, the reports), the facts cache, and the old checks a sweep deletes.
 
+use super::quota::{self, Quota};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -42,6 +43,9 @@ pub struct Check {
     /// The check process's peak resident memory (Linux), for the load test.
     #[serde(default)]
     pub peak_rss_kib: Option<u64>,
+    /// Bytes of its folder counted against `--data-quota` (the upload, then the reports too).
+    #[serde(default)]
+    pub stored_bytes: u64,
 }
 
 pub fn now_seconds() -> u64 {
@@ -69,12 +73,14 @@ pub fn default_data_dir() -> Option<PathBuf> {
 pub struct Store {
     root: PathBuf,
     checks: Mutex<HashMap<String, Check>>,
+    pub quota: Quota,
 }
 
 impl Store {
     /// Opens `root` (created if needed) and the checks kept there; a check that was queued or
-    /// running when the server stopped is failed, not silently lost.
-    pub fn open(root: &Path) -> std::io::Result<Store> {
+    /// running when the server stopped is failed, not silently lost. What the folder holds
+    /// already counts against `quota_limit`.
+    pub fn open(root: &Path, quota_limit: u64) -> std::io::Result<Store> {
         std::fs::create_dir_all(root.join("checks"))?;
         let root = root.canonicalize()?;
         let mut checks = HashMap::new();
@@ -90,7 +96,8 @@ impl Store {
             }
             checks.insert(check.id.clone(), check);
         }
-        Ok(Store { root, checks: Mutex::new(checks) })
+        let quota = Quota::new(quota_limit, quota::size_of(&root.join("checks")), quota::size_of(&root.join("cache")));
+        Ok(Store { root, checks: Mutex::new(checks), quota })
     }
 
     pub fn root(&self) -> &Path {
@@ -134,6 +141,33 @@ impl Store {
         }
     }
 
+    /// After a check ends: its folder (upload, reports, notes) and the facts cache counted as they
+    /// are on disk now.
+    pub fn recount(&self, id: &str) {
+        let size = quota::size_of(&self.dir(id));
+        let mut before = None;
+        self.update(id, true, |check| {
+            before = Some(check.stored_bytes);
+            check.stored_bytes = size;
+        });
+        match before {
+            Some(before) if size >= before => self.quota.add(size - before),
+            Some(before) => self.quota.give_back(before - size),
+            None => {}
+        }
+        self.quota.set_cache(quota::size_of(&self.root.join("cache")));
+    }
+
+    /// Deletes a check's folder and gives its bytes back to the quota.
+    fn remove_dir(&self, dir: &Path) -> bool {
+        let size = quota::size_of(dir);
+        let removed = std::fs::remove_dir_all(dir).is_ok();
+        if removed {
+            self.quota.give_back(size);
+        }
+        removed
+    }
+
     fn save(&self, check: &Check) {
         let dir = self.dir(&check.id);
         let temp = dir.join("meta.json.tmp");
@@ -164,7 +198,7 @@ impl Store {
         };
         let mut removed = 0;
         for id in &old {
-            removed += usize::from(std::fs::remove_dir_all(self.dir(id)).is_ok());
+            removed += usize::from(self.remove_dir(&self.dir(id)));
         }
         // An upload in progress is in no list yet: a folder without a check waits a day at least.
         let orphan_limit = limit.min(now_seconds().saturating_sub(24 * 3600));
@@ -175,7 +209,7 @@ impl Store {
             let age_ok =
                 modified.and_then(|m| m.duration_since(UNIX_EPOCH).ok()).is_some_and(|m| m.as_secs() < orphan_limit);
             if age_ok && !self.lock().contains_key(&name) {
-                removed += usize::from(std::fs::remove_dir_all(entry.path()).is_ok());
+                removed += usize::from(self.remove_dir(&entry.path()));
             }
         }
         removed

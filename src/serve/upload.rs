@@ -2,6 +2,8 @@
 //! each at the path its filename gives, after that path is proven to stay inside (no `..`, no
 //! absolute path, no drive letter, no backslash); the other fields are kept as text.
 
+use super::deadline::BodyCut;
+use super::quota::Reservation;
 use axum::extract::multipart::{Field, Multipart};
 use kiemchung::model::Lang;
 use std::path::{Path, PathBuf};
@@ -35,6 +37,16 @@ pub enum UploadError {
     TooLarge(String),
     /// 400: a malformed upload or a name that would leave its folder.
     Bad(String),
+    /// 408: the body stalled or took too long (`deadline`).
+    TooSlow(String),
+    /// 507: past `--data-quota`.
+    NoSpace,
+}
+
+/// Where an upload is received (`staging`, created here) and where it goes once whole (`upload`).
+pub struct Folders {
+    pub staging: PathBuf,
+    pub upload: PathBuf,
 }
 
 /// Longest a field's text may be (a catalog id, a year, a date, a unit name).
@@ -79,14 +91,16 @@ pub fn safe_relative(name: &str, lang: Lang) -> Result<Vec<String>, String> {
     Ok(parts.into_iter().map(str::to_string).collect())
 }
 
-/// Reads the whole multipart body into `staging` (created here) and moves it to `upload_dir`.
+/// Reads the whole multipart body into the staging folder and moves it to the upload folder; its
+/// bytes are taken from the quota as they arrive.
 pub async fn receive(
     mut multipart: Multipart,
-    staging: &Path,
-    upload_dir: &Path,
+    folders: &Folders,
     limits: &Limits,
+    reservation: &mut Reservation<'_>,
     lang: Lang,
 ) -> Result<Upload, UploadError> {
+    let (staging, upload_dir) = (folders.staging.as_path(), folders.upload.as_path());
     tokio::fs::create_dir_all(staging).await.map_err(|e| UploadError::Bad(e.to_string()))?;
     let mut fields = Fields::default();
     let mut names: Vec<Vec<String>> = Vec::new();
@@ -102,7 +116,8 @@ pub async fn receive(
                 }
                 let name = field.file_name().unwrap_or("").to_string();
                 let parts = safe_relative(&name, lang).map_err(UploadError::Bad)?;
-                bytes = write_part(field, staging, &parts, bytes, limits, lang).await?;
+                let budget = Budget { bytes, limits, reservation: &mut *reservation };
+                bytes = write_part(field, staging, &parts, budget, lang).await?;
                 names.push(parts);
             }
             "catalog" => fields.catalog = Some(text_field(field, lang).await?),
@@ -164,14 +179,21 @@ impl Layout {
     }
 }
 
+/// What an upload may still write: bytes so far against its limit, and the quota's reservation.
+struct Budget<'r, 'q> {
+    bytes: u64,
+    limits: &'r Limits,
+    reservation: &'r mut Reservation<'q>,
+}
+
 async fn write_part(
     mut field: Field<'_>,
     staging: &Path,
     parts: &[String],
-    mut bytes: u64,
-    limits: &Limits,
+    budget: Budget<'_, '_>,
     lang: Lang,
 ) -> Result<u64, UploadError> {
+    let Budget { mut bytes, limits, reservation } = budget;
     let bad = |e: std::io::Error| UploadError::Bad(e.to_string());
     let mut path: PathBuf = staging.to_path_buf();
     for folder in &parts[..parts.len() - 1] {
@@ -198,6 +220,9 @@ async fn write_part(
         bytes += chunk.len() as u64;
         if bytes > limits.max_bytes {
             return Err(too_big(limits.max_bytes, lang));
+        }
+        if !reservation.take(chunk.len() as u64) {
+            return Err(UploadError::NoSpace);
         }
         file.write_all(&chunk).await.map_err(bad)?;
     }
@@ -230,7 +255,9 @@ async fn text_field(mut field: Field<'_>, lang: Lang) -> Result<String, UploadEr
 }
 
 fn multipart_error(error: axum::extract::multipart::MultipartError, lang: Lang) -> UploadError {
-    if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+    if let Some(cut) = BodyCut::find(&error) {
+        UploadError::TooSlow(cut.message(lang))
+    } else if error.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
         UploadError::TooLarge(lang.pick("tải lên quá lớn".into(), "upload too large".into()))
     } else {
         UploadError::Bad(format!("{}: {}", lang.pick("biểu mẫu tải lên hỏng", "malformed upload"), error.body_text()))

@@ -5,11 +5,10 @@
 //! `--out` and tells the server on stdout how far it is (`progress DONE TOTAL`) and, at the end, the
 //! units it judged (`units [{"id", "claimed", "at_risk"}]`).
 
-use kiemchung::catalog::Catalog;
-use kiemchung::facts::Budget;
+use crate::check_args::CheckArgs;
+use kiemchung::check_streamed;
 use kiemchung::model::Lang;
 use kiemchung::report::{Format, RenderOptions};
-use kiemchung::{check_streamed, Config};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -20,20 +19,10 @@ pub struct WorkerArgs {
     /// Where report.{json,html,xlsx,csv} are written
     #[arg(long)]
     out: PathBuf,
-    #[arg(long)]
-    catalog: Option<String>,
-    #[arg(long)]
-    year: Option<i32>,
-    #[arg(long)]
-    cutoff: Option<String>,
-    #[arg(long)]
-    trust: Option<PathBuf>,
-    #[arg(long)]
-    cache: Option<PathBuf>,
-    #[arg(long)]
-    jobs: Option<usize>,
-    #[arg(long)]
-    no_ocr: bool,
+    /// The same options as `check`, with the same meaning (the server passes its own trust, catalog
+    /// and cache, never an upload's).
+    #[command(flatten)]
+    run: CheckArgs,
 }
 
 /// The formats a page offers, each the bytes `check --format F` writes.
@@ -41,31 +30,10 @@ pub const REPORT_FORMATS: [(&str, Format); 4] =
     [("json", Format::Json), ("html", Format::Html), ("xlsx", Format::Xlsx), ("csv", Format::Csv)];
 
 pub fn run(args: WorkerArgs, lang: Lang) -> Result<u8, String> {
-    let catalog = args.catalog.as_deref().map(Catalog::resolve).transpose()?;
-    let cutoff = args
-        .cutoff
-        .map(|text| {
-            kiemchung::vn::date::parse_loose(&text)
-                .ok_or_else(|| format!("cutoff '{text}': {}", lang.pick("không phải ngày (YYYY-MM-DD)", "not a date")))
-        })
-        .transpose()?;
-    let trust = crate::trust_store(args.trust.as_deref(), lang)?;
-    let budget = Budget { ocr: crate::ocr_engine(args.no_ocr, lang), ..Budget::default() };
-    let mut builder = Config::builder([args.path])
-        .catalog(catalog)
-        .year(args.year)
-        .cutoff(cutoff)
-        .lang(lang)
-        .budget(budget)
-        .trust(trust)
-        .cache_dir(args.cache)
-        .progress(|progress| {
-            // A closed pipe means the server is gone; the run ends on its own soon after.
-            let _ = writeln!(std::io::stdout().lock(), "progress {} {}", progress.done, progress.total);
-        });
-    if let Some(jobs) = args.jobs {
-        builder = builder.jobs(jobs);
-    }
+    let builder = args.run.resolve(lang)?.builder(vec![args.path], lang).progress(|progress| {
+        // A closed pipe means the server is gone; the run ends on its own soon after.
+        let _ = writeln!(std::io::stdout().lock(), "progress {} {}", progress.done, progress.total);
+    });
     // As `check` does: files and findings stay in the spill until each report is written.
     let run = check_streamed(&builder.build()).map_err(|error| error.to_string())?;
     for note in &run.notes {

@@ -52,11 +52,23 @@ impl Server {
     }
 
     pub fn request(&self, method: &str, path: &str, cookie: Option<&str>, body: Option<(&str, Vec<u8>)>) -> Response {
+        let cookie = cookie.map(|cookie| ("Cookie", cookie));
+        self.request_with(method, path, cookie.as_slice(), body)
+    }
+
+    /// A request with these extra headers (a cookie, `Accept`, `X-Forwarded-For`…).
+    pub fn request_with(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Response {
         let mut stream = TcpStream::connect(&self.address).unwrap();
         stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
         let mut head = format!("{method} {path} HTTP/1.0\r\nHost: {}\r\n", self.address);
-        if let Some(cookie) = cookie {
-            head.push_str(&format!("Cookie: {cookie}\r\n"));
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
         }
         if let Some((content_type, bytes)) = &body {
             head.push_str(&format!("Content-Type: {content_type}\r\nContent-Length: {}\r\n", bytes.len()));
@@ -101,7 +113,7 @@ pub struct Response {
 }
 
 impl Response {
-    fn parse(raw: &[u8]) -> Response {
+    pub fn parse(raw: &[u8]) -> Response {
         let split = raw
             .windows(4)
             .position(|w| w == b"\r\n\r\n")

@@ -37,6 +37,9 @@ function applyLang() {
     el.textContent = lang === 'en' ? (EN[el.dataset.t] || el.dataset.vi) : el.dataset.vi;
   });
   if ($('lang-switch')) $('lang-switch').textContent = word('switchTo');
+  // The sign-in form asks in the page's language: a lockout (429) answers in it.
+  const signIn = document.querySelector('form[action^="/login"]');
+  if (signIn) signIn.action = '/login?lang=' + lang;
   showChosen();
   refreshLists();
 }
