@@ -6,6 +6,7 @@ pub mod annex;
 pub mod archive;
 pub mod assessment;
 pub mod attach;
+pub mod budget;
 pub mod cache;
 pub mod catalog;
 pub mod checks;
