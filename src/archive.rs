@@ -7,7 +7,8 @@
 
 pub mod names;
 
-use crate::facts::open::{open_listed, FileId};
+use crate::budget::{BudgetHit, BudgetName};
+use crate::facts::open::{open_listed, FileId, InflatesPastDeclared};
 pub use crate::facts::ArchiveBudget;
 use crate::facts::{Budget, FileFacts, LoadedFile, Outcome, Problem};
 use std::io::{self, Read, Seek, SeekFrom};
@@ -112,7 +113,7 @@ pub enum Refused {
     /// Not a zip the reader understands: it stays an ordinary file (KC601/KC604 as before).
     NotAZip(String),
     /// A budget was hit: which one, with its numbers (the zip is `over-budget`).
-    OverBudget(String),
+    OverBudget(BudgetHit),
 }
 
 /// One entry of the central directory, as listing sees it.
@@ -145,27 +146,25 @@ impl Archive {
 
     fn open(mut reader: BlobReader, nesting: usize, budget: &ArchiveBudget) -> Result<Arc<Archive>, Refused> {
         if nesting > budget.max_nesting {
-            return Err(Refused::OverBudget(format!("zip nesting: {nesting} > {}", budget.max_nesting)));
+            return Err(Refused::OverBudget(BudgetHit::new(BudgetName::ZipNesting, nesting, budget.max_nesting)));
         }
         // The declared count is read before the central directory is parsed: a directory of
         // millions of entries is refused without being held in memory.
         let declared = declared_directory(&mut reader);
         if let Some(declared) = &declared {
             if declared.entries > budget.max_entries as u64 {
-                return Err(Refused::OverBudget(format!("zip entries: {} > {}", declared.entries, budget.max_entries)));
+                let hit = BudgetHit::new(BudgetName::ZipEntries, declared.entries, budget.max_entries);
+                return Err(Refused::OverBudget(hit));
             }
             // Names, extra fields and comments of every entry are held while the zip is read.
             let max_bytes = budget.max_entries as u64 * DIRECTORY_BYTES_PER_ENTRY;
             if declared.bytes > max_bytes {
-                return Err(Refused::OverBudget(format!(
-                    "zip central directory: {} bytes > {max_bytes}",
-                    declared.bytes
-                )));
+                return Err(Refused::OverBudget(BudgetHit::new(BudgetName::ZipDirectory, declared.bytes, max_bytes)));
             }
         }
         let zip = zip::ZipArchive::new(reader).map_err(|e| Refused::NotAZip(e.to_string()))?;
         if zip.len() > budget.max_entries {
-            return Err(Refused::OverBudget(format!("zip entries: {} > {}", zip.len(), budget.max_entries)));
+            return Err(Refused::OverBudget(BudgetHit::new(BudgetName::ZipEntries, zip.len(), budget.max_entries)));
         }
         let hidden_duplicates = declared.map_or(0, |d| d.entries.saturating_sub(zip.len() as u64));
         // The clone reads lazily: the descriptor used to list is closed here.
@@ -278,7 +277,7 @@ impl Member {
     /// `max` of them.
     pub fn read_bytes(&self, max: u64) -> Result<Vec<u8>, EntryError> {
         if self.size > max {
-            return Err(EntryError::OverBudget(format!("file size: {} bytes > {max}", self.size)));
+            return Err(EntryError::OverBudget(BudgetHit::new(BudgetName::FileSize, self.size, max)));
         }
         if self.encrypted {
             return Err(EntryError::Unreadable("encrypted".into()));
@@ -296,7 +295,7 @@ impl Member {
 /// Why an entry's bytes were not had.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntryError {
-    OverBudget(String),
+    OverBudget(BudgetHit),
     Unreadable(String),
 }
 
@@ -312,7 +311,7 @@ impl<R: Read> Read for Capped<R> {
         let read = self.inner.read(buf)?;
         self.seen += read as u64;
         if self.seen > self.declared {
-            return Err(io::Error::other(format!("the entry inflates past the {} bytes it declares", self.declared)));
+            return Err(io::Error::other(InflatesPastDeclared { declared: self.declared }));
         }
         Ok(read)
     }
@@ -354,11 +353,11 @@ mod tests {
     fn budgets_refuse_before_the_directory_is_read() {
         let few = ArchiveBudget { max_entries: 2, ..ArchiveBudget::default() };
         let refused = Archive::open_bytes(zip_of(3), 0, &few).unwrap_err();
-        assert_eq!(refused, Refused::OverBudget("zip entries: 3 > 2".into()));
+        assert_eq!(refused, Refused::OverBudget(BudgetHit::new(BudgetName::ZipEntries, 3, 2)));
         let opened = Archive::open_bytes(zip_of(2), 0, &few).unwrap();
         assert_eq!(opened.entries().len(), 2);
         let deep = Archive::open_bytes(zip_of(1), 2, &ArchiveBudget::default()).unwrap_err();
-        assert_eq!(deep, Refused::OverBudget("zip nesting: 2 > 1".into()));
+        assert_eq!(deep, Refused::OverBudget(BudgetHit::new(BudgetName::ZipNesting, 2, 1)));
         assert!(matches!(Archive::open_bytes(b"PK\x05\x06".to_vec(), 0, &few), Err(Refused::NotAZip(_))));
     }
 

@@ -123,10 +123,14 @@ fn build_id() -> String {
     format!("{}+{stamp}", env!("CARGO_PKG_VERSION"))
 }
 
+/// The stored form of facts: bumped whenever it changes, so that a store written by another form
+/// is never misread (2: budget hits, file and signature problems as typed reasons, not text).
+const FACTS_FORMAT: u32 = 2;
+
 pub fn fingerprint(budget: &Budget, trust_fingerprint: &str) -> String {
     use sha2::{Digest, Sha256};
     let parts = format!(
-        "{}|{trust_fingerprint}|{}|{}|{}|{}|{:?}|{}",
+        "{FACTS_FORMAT}|{}|{trust_fingerprint}|{}|{}|{}|{}|{:?}|{}",
         build_id(),
         budget.max_file_bytes,
         budget.max_stream_bytes,

@@ -2,6 +2,7 @@
 //! inflated (not the sizes the archive declares), compression ratio per entry, and XML nesting
 //! depth. A workbook is a few hundred kilobytes; a zip or XML bomb stops here with the budget named.
 
+use crate::budget::{At, BudgetHit, BudgetName};
 use std::io::{Cursor, Read};
 
 /// Limits on one container.
@@ -36,48 +37,49 @@ pub enum ContainerError {
     /// Not a readable zip archive.
     Corrupt(String),
     /// A budget was exceeded: which one, with the numbers.
-    OverBudget(String),
+    OverBudget(BudgetHit),
 }
 
 /// Inflates every entry once, within the budget, and measures each XML part's depth.
 pub fn check(bytes: &[u8], budget: &ContainerBudget) -> Result<(), ContainerError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ContainerError::Corrupt(e.to_string()))?;
     if archive.len() > budget.max_entries {
-        return Err(ContainerError::OverBudget(format!("zip entries: {} > {}", archive.len(), budget.max_entries)));
+        return Err(ContainerError::OverBudget(BudgetHit::new(
+            BudgetName::ZipEntries,
+            archive.len(),
+            budget.max_entries,
+        )));
     }
     let mut total: u64 = 0;
     let mut buffer = vec![0u8; 64 * 1024];
     for index in 0..archive.len() {
         let mut entry = archive.by_index(index).map_err(|e| ContainerError::Corrupt(e.to_string()))?;
-        let name = entry.name().map(|n| n.to_string()).unwrap_or_else(|_| format!("entry {index}"));
+        let entry_name = entry.name().map(|n| n.to_string()).unwrap_or_else(|_| format!("{index}"));
         let compressed = entry.compressed_size().max(1);
-        let is_xml = name.ends_with(".xml") || name.ends_with(".rels");
+        let is_xml = entry_name.ends_with(".xml") || entry_name.ends_with(".rels");
         let mut depth = XmlDepth::default();
         let mut inflated: u64 = 0;
         loop {
             let read = match entry.read(&mut buffer) {
                 Ok(0) => break,
                 Ok(read) => read,
-                Err(error) => return Err(ContainerError::Corrupt(format!("{name}: {error}"))),
+                Err(error) => return Err(ContainerError::Corrupt(format!("{entry_name}: {error}"))),
             };
             inflated += read as u64;
             total += read as u64;
+            let over = |name: BudgetName, limit: u64| {
+                Err(ContainerError::OverBudget(BudgetHit::over(name, limit).at(At::Entry(entry_name.clone()))))
+            };
             if total > budget.max_unzipped_bytes {
-                return Err(ContainerError::OverBudget(format!(
-                    "unzipped bytes: > {} (at {name})",
-                    budget.max_unzipped_bytes
-                )));
+                return over(BudgetName::UnzippedBytes, budget.max_unzipped_bytes);
             }
             if inflated > RATIO_FLOOR && inflated / compressed > budget.max_ratio {
-                return Err(ContainerError::OverBudget(format!(
-                    "compression ratio of {name}: > {}:1",
-                    budget.max_ratio
-                )));
+                return over(BudgetName::CompressionRatio, budget.max_ratio);
             }
             if is_xml {
                 depth.feed(&buffer[..read]);
                 if depth.deepest > budget.max_xml_depth {
-                    return Err(ContainerError::OverBudget(format!("XML depth of {name}: > {}", budget.max_xml_depth)));
+                    return over(BudgetName::XmlDepth, budget.max_xml_depth as u64);
                 }
             }
         }
@@ -191,29 +193,32 @@ mod tests {
     fn bombs_are_refused_naming_the_budget() {
         let budget = ContainerBudget::default();
         let deep = "<a>".repeat(300) + &"</a>".repeat(300);
-        let Err(ContainerError::OverBudget(why)) = check(&zip(&[("xl/workbook.xml", deep.as_bytes())]), &budget) else {
+        let Err(ContainerError::OverBudget(hit)) = check(&zip(&[("xl/workbook.xml", deep.as_bytes())]), &budget) else {
             panic!("deep XML accepted");
         };
+        let why = hit.to_string();
         assert!(why.starts_with("XML depth of xl/workbook.xml"), "{why}");
 
         let zeros = vec![0u8; 8 * 1024 * 1024];
-        let Err(ContainerError::OverBudget(why)) = check(&zip(&[("xl/media/a.bin", &zeros)]), &budget) else {
+        let Err(ContainerError::OverBudget(hit)) = check(&zip(&[("xl/media/a.bin", &zeros)]), &budget) else {
             panic!("8 MiB of zeros accepted");
         };
+        let why = hit.to_string();
         assert!(why.starts_with("compression ratio of xl/media/a.bin"), "{why}");
 
         let small = ContainerBudget { max_unzipped_bytes: 1000, ..budget };
         let text = vec![b'x'; 600];
-        let Err(ContainerError::OverBudget(why)) = check(&zip(&[("a.xml", &text), ("b.xml", &text)]), &small) else {
+        let Err(ContainerError::OverBudget(hit)) = check(&zip(&[("a.xml", &text), ("b.xml", &text)]), &small) else {
             panic!("over the unzipped total accepted");
         };
+        let why = hit.to_string();
         assert!(why.starts_with("unzipped bytes"), "{why}");
 
         let few = ContainerBudget { max_entries: 1, ..budget };
-        let Err(ContainerError::OverBudget(why)) = check(&zip(&[("a.xml", b"<a/>"), ("b.xml", b"<b/>")]), &few) else {
+        let Err(ContainerError::OverBudget(hit)) = check(&zip(&[("a.xml", b"<a/>"), ("b.xml", b"<b/>")]), &few) else {
             panic!("too many entries accepted");
         };
-        assert_eq!(why, "zip entries: 2 > 1");
+        assert_eq!(hit, BudgetHit::new(BudgetName::ZipEntries, 2, 1));
     }
 
     #[test]

@@ -6,10 +6,14 @@
 //! that reading it later opens that same file, not what a swapped link points to. A zip where a
 //! unit or province folder would be is listed as that folder (`zip`). Nothing is written.
 
+mod reasons;
 mod zip;
 
+pub use reasons::{Note, SkipReason};
+
 use crate::archive::{ArchiveBudget, Member};
-use crate::facts::open::{open_listed, FileId};
+use crate::budget::BudgetHit;
+use crate::facts::open::{open_listed, FileId, IoFailure};
 use crate::sheet::{read_workbook_bytes, read_workbook_file, Sheet, SheetError};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -48,7 +52,7 @@ pub struct Entry {
     pub rel: String,
     pub source: Source,
     /// Why it is not read (a link out of the root, a FIFO…); None for a regular file.
-    pub skip: Option<String>,
+    pub skip: Option<SkipReason>,
 }
 
 /// Where a discovered file's bytes are.
@@ -60,7 +64,7 @@ pub enum Source {
     /// An entry of a zip read as a folder, inflated into memory when its facts are needed.
     Zip(Member),
     /// Refused at listing: a zip budget (which one, with its numbers).
-    OverBudget(String),
+    OverBudget(BudgetHit),
     /// Not read (`Entry::skip` says why); `escapes`: a zip entry whose name leaves the zip.
     NotRead { escapes: bool },
 }
@@ -72,20 +76,41 @@ pub struct Discovery {
     pub loose: Vec<Entry>,
     /// Files beside units (a province folder's own files): listed, not evidence.
     pub outside: Vec<Entry>,
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
+}
+
+/// A path to check that cannot be reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreachable {
+    /// As given.
+    pub path: String,
+    pub failure: IoFailure,
+}
+
+impl Unreachable {
+    fn new(path: &Path, error: &std::io::Error) -> Unreachable {
+        Unreachable { path: path.display().to_string(), failure: IoFailure::of(error) }
+    }
+
+    pub fn words(&self, lang: crate::model::Lang) -> String {
+        let path = &self.path;
+        lang.pick(
+            format!("không truy cập được '{path}': {}", self.failure.words(lang)),
+            format!("cannot reach '{path}': {}", self.failure.words(lang)),
+        )
+    }
 }
 
 /// Discovers every PATH argument. Err only for a path that does not exist or cannot be read.
-pub fn discover(paths: &[PathBuf]) -> Result<Discovery, String> {
+pub fn discover(paths: &[PathBuf]) -> Result<Discovery, Unreachable> {
     discover_within(paths, &ArchiveBudget::default())
 }
 
 /// [`discover`], zips read as folders within `budget`.
-pub fn discover_within(paths: &[PathBuf], budget: &ArchiveBudget) -> Result<Discovery, String> {
+pub fn discover_within(paths: &[PathBuf], budget: &ArchiveBudget) -> Result<Discovery, Unreachable> {
     let mut found = Discovery::default();
     for path in paths {
-        let meta =
-            fs::metadata(path).map_err(|e| format!("không truy cập được '{}': {}", path.display(), io_reason(&e)))?;
+        let meta = fs::metadata(path).map_err(|e| Unreachable::new(path, &e))?;
         if meta.is_file() {
             // Named by the user: a link is followed, to the file it names now.
             let open = fs::canonicalize(path).unwrap_or_else(|_| path.clone());
@@ -102,7 +127,7 @@ pub fn discover_within(paths: &[PathBuf], budget: &ArchiveBudget) -> Result<Disc
             found.loose.push(Entry { rel, source, skip: None });
             continue;
         }
-        let root = fs::canonicalize(path).map_err(|e| format!("'{}': {}", path.display(), io_reason(&e)))?;
+        let root = fs::canonicalize(path).map_err(|e| Unreachable::new(path, &e))?;
         let tree = Tree::list(&root, budget);
         found.absorb_argument(tree.units(&root, path), path);
     }
@@ -115,10 +140,7 @@ impl Discovery {
     fn absorb_argument(&mut self, mut part: Discovery, path: &Path) {
         if part.units.is_empty() {
             if !part.outside.is_empty() {
-                part.notes.push(format!(
-                    "không tìm thấy bảng tự chấm điểm (xlsx/xls/ods/csv) trong '{}': các tệp được kiểm tra riêng lẻ",
-                    path.display()
-                ));
+                part.notes.push(Note::NoWorkbook { path: path.display().to_string() });
             }
             part.loose.append(&mut part.outside);
         }
@@ -130,14 +152,6 @@ impl Discovery {
         self.loose.append(&mut part.loose);
         self.outside.append(&mut part.outside);
         self.notes.append(&mut part.notes);
-    }
-}
-
-pub fn io_reason(error: &std::io::Error) -> String {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => "không tồn tại".into(),
-        std::io::ErrorKind::PermissionDenied => "không có quyền đọc".into(),
-        _ => error.to_string(),
     }
 }
 
@@ -157,14 +171,14 @@ impl Listed {
 /// A file not read, and why.
 struct Skipped {
     path: PathBuf,
-    reason: String,
+    reason: SkipReason,
     /// A zip entry whose name leaves the zip: the name as written (shown as it is).
     escapes: Option<String>,
 }
 
 impl Skipped {
-    fn new(path: PathBuf, reason: impl Into<String>) -> Skipped {
-        Skipped { path, reason: reason.into(), escapes: None }
+    fn new(path: PathBuf, reason: SkipReason) -> Skipped {
+        Skipped { path, reason, escapes: None }
     }
 
     fn source(&self) -> Source {
@@ -214,7 +228,7 @@ impl Tree {
         let entries = match fs::read_dir(&folder.path) {
             Ok(entries) => entries,
             Err(error) => {
-                let reason = format!("không đọc được thư mục: {}", io_reason(&error));
+                let reason = SkipReason::FolderUnreadable(IoFailure::of(&error));
                 folder.skipped.push(Skipped::new(folder.path.clone(), reason));
                 return (folder, subdirs);
             }
@@ -223,15 +237,13 @@ impl Tree {
         paths.sort();
         for path in paths {
             let Ok(meta) = fs::symlink_metadata(&path) else {
-                folder.skipped.push(Skipped::new(path, "không đọc được thông tin tệp"));
+                folder.skipped.push(Skipped::new(path, SkipReason::NoMetadata));
                 continue;
             };
             let kind = meta.file_type();
             if kind.is_dir() {
                 if depth + 1 > MAX_DEPTH {
-                    folder
-                        .skipped
-                        .push(Skipped::new(path, format!("thư mục lồng quá sâu (hơn {MAX_DEPTH} cấp): không đọc")));
+                    folder.skipped.push(Skipped::new(path, SkipReason::TooDeep));
                 } else {
                     subdirs.push(path);
                 }
@@ -239,22 +251,20 @@ impl Tree {
                 folder.files.push(Listed::on_disk(path.clone(), path, FileId::of(&meta)));
             } else if kind.is_symlink() {
                 match fs::canonicalize(&path) {
-                    Ok(target) if !target.starts_with(&self.root) => folder
-                        .skipped
-                        .push(Skipped::new(path, "liên kết trỏ ra ngoài thư mục được kiểm tra: không theo")),
+                    Ok(target) if !target.starts_with(&self.root) => {
+                        folder.skipped.push(Skipped::new(path, SkipReason::LinkOutside))
+                    }
                     Ok(target) => match fs::metadata(&target) {
                         Ok(meta) if meta.is_file() => {
                             folder.files.push(Listed::on_disk(path, target, FileId::of(&meta)))
                         }
-                        Ok(_) => {
-                            folder.skipped.push(Skipped::new(path, "liên kết tới thư mục: không theo (tránh vòng lặp)"))
-                        }
-                        Err(_) => folder.skipped.push(Skipped::new(path, "liên kết hỏng")),
+                        Ok(_) => folder.skipped.push(Skipped::new(path, SkipReason::LinkToFolder)),
+                        Err(_) => folder.skipped.push(Skipped::new(path, SkipReason::BrokenLink)),
                     },
-                    Err(_) => folder.skipped.push(Skipped::new(path, "liên kết hỏng")),
+                    Err(_) => folder.skipped.push(Skipped::new(path, SkipReason::BrokenLink)),
                 }
             } else {
-                folder.skipped.push(Skipped::new(path, "tệp đặc biệt (FIFO, socket, thiết bị): không đọc"));
+                folder.skipped.push(Skipped::new(path, SkipReason::SpecialFile));
             }
         }
         (folder, subdirs)

@@ -123,10 +123,10 @@ pub fn inspect(path: &str, facts: &FileFacts, lang: Lang) -> String {
     let state = match &facts.outcome {
         Outcome::Ok => l("đọc được", "readable").to_string(),
         Outcome::Unreadable(problem) => {
-            format!("{}: {}", l("không đọc được", "unreadable"), problem_words(problem, lang))
+            format!("{}: {}", l("không đọc được", "unreadable"), crate::checks::file::problem_words(problem, lang))
         }
         Outcome::Encrypted => l("có mật khẩu", "encrypted").to_string(),
-        Outcome::OverBudget(which) => format!("{}: {which}", l("vượt giới hạn", "over budget")),
+        Outcome::OverBudget(which) => format!("{}: {}", l("vượt giới hạn", "over budget"), which.words(lang)),
     };
     let _ = writeln!(out, "  {}: {state}", l("trạng thái", "status"));
     let Some(pdf) = facts.pdf.as_ref() else {
@@ -167,12 +167,13 @@ pub fn inspect(path: &str, facts: &FileFacts, lang: Lang) -> String {
                     "fonts the main reader cannot decode; pages read again with the fallback reader"
                 )
             ),
+            // The fallback reader's own detail is English: for English readers only.
             Some(problem) => writeln!(
                 out,
-                "  {} ({problem})",
-                l(
-                    "phông chữ không giải mã được; bộ đọc dự phòng cũng không đọc được",
-                    "fonts the main reader cannot decode; the fallback reader failed too"
+                "  {}",
+                lang.pick(
+                    "phông chữ không giải mã được; bộ đọc dự phòng cũng không đọc được".to_string(),
+                    format!("fonts the main reader cannot decode; the fallback reader failed too ({problem})")
                 )
             ),
         };
@@ -219,22 +220,6 @@ pub fn inspect(path: &str, facts: &FileFacts, lang: Lang) -> String {
         let _ = writeln!(out, "    | {line}");
     }
     out
-}
-
-/// Why a file could not be read, in the reader's language.
-fn problem_words(problem: &crate::facts::Problem, lang: Lang) -> String {
-    use crate::facts::Problem as P;
-    match (problem, lang) {
-        (P::Empty, Lang::Vi) => "tệp rỗng".into(),
-        (P::NotWhatExtensionSays { extension, found }, Lang::Vi) => {
-            format!("tên có đuôi .{extension} nhưng nội dung là {}", found.as_str())
-        }
-        (P::Corrupt(detail), Lang::Vi) => format!("tệp hỏng ({detail})"),
-        (P::Truncated { size, detail }, Lang::Vi) => format!("tệp bị cắt cụt ({detail}; {size} byte)"),
-        (P::Io(detail), Lang::Vi) => format!("lỗi khi đọc tệp ({detail})"),
-        (P::Panic(detail), Lang::Vi) => format!("bộ đọc gặp lỗi ({detail})"),
-        (other, Lang::En) => other.to_string(),
-    }
 }
 
 /// "đúng thể thức", "số chưa điền (bản dự thảo)", "sai thể thức: thiếu dấu /…".

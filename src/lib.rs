@@ -16,6 +16,7 @@ pub mod archive;
 pub mod assessment;
 #[doc(hidden)]
 pub mod attach;
+pub mod budget;
 #[doc(hidden)]
 pub mod cache;
 pub mod catalog;

@@ -117,7 +117,8 @@ pub fn check(config: &Config) -> Result<Run, Error> {
 /// Runs the whole check, keeping files and findings in the spill until they are written.
 pub fn check_streamed(config: &Config) -> Result<Streamed, Error> {
     let lang = config.lang;
-    let discovery = discover_within(&config.paths, &config.budget.archive).map_err(Error::Input)?;
+    let discovery = discover_within(&config.paths, &config.budget.archive)
+        .map_err(|unreachable| Error::Input(unreachable.words(lang)))?;
     let total: usize = discovery.units.iter().map(|unit| unit.files.len()).sum::<usize>()
         + discovery.loose.len()
         + discovery.outside.len();
@@ -146,7 +147,7 @@ pub fn check_streamed(config: &Config) -> Result<Streamed, Error> {
         .transpose()
         .map_err(Error::Assessment)?;
 
-    let mut notes = discovery.notes.clone();
+    let mut notes: Vec<String> = discovery.notes.iter().map(|note| note.words(lang)).collect();
     notes.extend(discovery.units.iter().filter_map(|unit| workbook_choice_note(unit, lang)));
     // What the unit records need of each unit, kept light: its workbook goes with its job.
     let ledgers: Vec<UnitLedger> =
@@ -423,7 +424,7 @@ impl<'a> Reader<'a> {
                 size: 0,
                 sha256: None,
                 kind: crate::sniff::Kind::Unknown,
-                outcome: facts::Outcome::Unreadable(facts::Problem::Io("not read".into())),
+                outcome: facts::Outcome::Unreadable(facts::Problem::Corrupt("not read".into())),
                 pdf: None,
             },
         }

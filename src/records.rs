@@ -32,16 +32,18 @@ pub(crate) fn file_record(
             text_source: None,
             outline: Vec::new(),
             criteria,
-            problem: entry.skip.clone(),
+            problem: entry.skip.as_ref().map(|skip| skip.words(lang)),
             not_judged: Vec::new(),
         };
     };
     let (status, problem) = match &facts.outcome {
         Outcome::Ok if referenced => (FileStatus::Ok, None),
         Outcome::Ok => (FileStatus::Unreferenced, None),
-        Outcome::Unreadable(problem) => (FileStatus::Unreadable, Some(problem.to_string())),
+        Outcome::Unreadable(problem) => {
+            (FileStatus::Unreadable, Some(crate::checks::file::problem_words(problem, lang)))
+        }
         Outcome::Encrypted => (FileStatus::Encrypted, None),
-        Outcome::OverBudget(which) => (FileStatus::OverBudget, Some(which.clone())),
+        Outcome::OverBudget(which) => (FileStatus::OverBudget, Some(which.words(lang))),
     };
     // A truncated file shows what could be read of it (its signatures, lost with its end, are not).
     let truncated = matches!(facts.outcome, Outcome::Unreadable(crate::facts::Problem::Truncated { .. }));

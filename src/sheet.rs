@@ -2,6 +2,7 @@
 //! meaning, not position: any of the usual labels, with or without diacritics, in any case, under
 //! 0–15 title rows, on one row or two (merged "Điểm" over "Tối đa" / "Tự chấm").
 
+use crate::budget::{BudgetHit, BudgetName};
 use crate::sniff::{sniff, Kind};
 use crate::vn::text::{fold, nfc};
 use calamine::Data;
@@ -109,7 +110,7 @@ pub enum SheetError {
     /// Opened, but no sheet has a recognisable header.
     NoHeader,
     /// A safety budget was exceeded (size, zip entries, unzipped bytes, ratio, XML depth): which.
-    OverBudget(String),
+    OverBudget(BudgetHit),
 }
 
 /// A sheet's cells by row, at the positions the user sees.
@@ -127,7 +128,7 @@ pub fn read_workbook_file(file: std::fs::File, path: &Path) -> Result<Sheet, She
     let mut bytes = Vec::new();
     file.take(MAX_WORKBOOK_BYTES + 1).read_to_end(&mut bytes).map_err(|e| SheetError::Corrupt(e.to_string()))?;
     if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
-        return Err(SheetError::OverBudget(format!("file size: > {MAX_WORKBOOK_BYTES} bytes")));
+        return Err(SheetError::OverBudget(BudgetHit::over(BudgetName::FileSize, MAX_WORKBOOK_BYTES)));
     }
     let is_csv = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     read_workbook_bytes(&bytes, is_csv)
@@ -140,9 +141,9 @@ pub fn read_workbook_bytes(bytes: &[u8], is_csv: bool) -> Result<Sheet, SheetErr
 
 /// The budget a workbook's bytes exceed, named with its numbers (the same readers as
 /// [`read_workbook`]), or `None`: the facts step marks such a file over budget.
-pub fn over_budget(bytes: &[u8], is_csv: bool, budget: &WorkbookBudget) -> Option<String> {
+pub fn over_budget(bytes: &[u8], is_csv: bool, budget: &WorkbookBudget) -> Option<BudgetHit> {
     if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
-        return Some(format!("file size: {} bytes > {MAX_WORKBOOK_BYTES}", bytes.len()));
+        return Some(BudgetHit::new(BudgetName::FileSize, bytes.len(), MAX_WORKBOOK_BYTES));
     }
     match read_grids_within(bytes, is_csv, budget) {
         Err(SheetError::OverBudget(which)) => Some(which),

@@ -122,7 +122,10 @@ pub(crate) fn check_unit(
                     let mut unread = f.clone();
                     unread.outcome = match error {
                         SheetError::OverBudget(which) => Outcome::OverBudget(which.clone()),
-                        _ => Outcome::Unreadable(Problem::Corrupt(sheet_error_text(error, Lang::En))),
+                        SheetError::NoHeader => Outcome::Unreadable(Problem::NoWorkbookHeader),
+                        SheetError::Corrupt(detail) => {
+                            Outcome::Unreadable(Problem::Corrupt(format!("cannot be opened ({detail})")))
+                        }
                     };
                     workbook_facts = Some(unread);
                 }
@@ -186,14 +189,20 @@ fn attached_documents(facts: &[Option<FileFacts>], records: &[FileRecord]) -> Ve
     documents
 }
 
+/// Why a workbook cannot be read. The reader's own detail (English) goes to English reports only.
 fn sheet_error_text(error: &SheetError, lang: Lang) -> String {
     match error {
         SheetError::NoHeader => lang.pick(
-            "không tìm thấy dòng tiêu đề (Mã tiêu chí, Điểm tự chấm, Giải trình, Tài liệu kiểm chứng) trong trang tính nào".into(),
-            "no header row (Mã tiêu chí, Điểm tự chấm, Giải trình, Tài liệu kiểm chứng) on any sheet".into(),
+            crate::checks::file::problem_words(&Problem::NoWorkbookHeader, lang),
+            crate::facts::NO_HEADER_EN.into(),
         ),
-        SheetError::Corrupt(detail) => lang.pick(format!("tệp hỏng, không mở được ({detail})"), format!("corrupt, cannot be opened ({detail})")),
-        SheetError::OverBudget(detail) => lang.pick(format!("vượt giới hạn an toàn ({detail})"), format!("over a safety budget ({detail})")),
+        SheetError::Corrupt(detail) => {
+            lang.pick("tệp hỏng, không mở được".into(), format!("corrupt, cannot be opened ({detail})"))
+        }
+        SheetError::OverBudget(which) => lang.pick(
+            format!("vượt giới hạn an toàn ({})", which.words(Lang::Vi)),
+            format!("over a safety budget ({which})"),
+        ),
     }
 }
 

@@ -173,7 +173,7 @@ fn a_folder_swapped_for_a_link_after_discovery_is_not_followed() {
     let kiemchung::discover::Source::Disk { path, id } = &entry.source else { panic!("a file on disk") };
     let facts = kiemchung::facts::extract_listed(path, *id, &budget, &trust);
     assert!(
-        matches!(facts.outcome, kiemchung::facts::Outcome::Unreadable(kiemchung::facts::Problem::Io(ref why)) if why.contains("thay thế")),
+        matches!(facts.outcome, kiemchung::facts::Outcome::Unreadable(kiemchung::facts::Problem::Io(ref why)) if why.kind == kiemchung::facts::open::IoKind::Replaced),
         "{:?}",
         facts.outcome
     );

@@ -5,7 +5,7 @@ use super::{Code, FileContext};
 use crate::facts::pdf::{PdfFacts, TextLayer, TextSource};
 use crate::facts::sniff::Kind;
 use crate::facts::{Outcome, Problem};
-use crate::model::Finding;
+use crate::model::{Finding, Lang};
 
 /// KC601/KC602/KC604; returns the PDF facts when the file is a readable PDF.
 pub fn check<'a>(ctx: &FileContext<'a>, out: &mut Vec<Finding>) -> Option<&'a PdfFacts> {
@@ -28,7 +28,10 @@ pub fn check<'a>(ctx: &FileContext<'a>, out: &mut Vec<Finding>) -> Option<&'a Pd
         Outcome::OverBudget(which) => {
             out.push(ctx.finding(
                 Code::KC601,
-                format!("Tệp vượt giới hạn xử lý ({which}); không kiểm tra được, cần người xem trực tiếp."),
+                format!(
+                    "Tệp vượt giới hạn xử lý ({}); không kiểm tra được, cần người xem trực tiếp.",
+                    which.words(Lang::Vi)
+                ),
                 format!("The file exceeds a processing limit ({which}); it was not checked and needs a human look."),
             ));
             return None;
@@ -149,6 +152,8 @@ pub fn not_judged(facts: &crate::facts::FileFacts, lang: crate::model::Lang) -> 
     }
 }
 
+/// A KC601 message. A parser's own English detail goes to the English message only: a clerk
+/// cannot act on it.
 fn describe(problem: &Problem) -> (String, String) {
     match problem {
         Problem::Empty => ("Tệp rỗng (0 byte).".into(), "The file is empty (0 bytes).".into()),
@@ -159,21 +164,56 @@ fn describe(problem: &Problem) -> (String, String) {
                 format!("The file is named .{extension} but holds {en}: not what its name says."),
             )
         }
-        Problem::Truncated { size, detail } => (
-            format!("Tệp PDF bị cắt cụt ({detail}; còn {size} byte): phần cuối, nơi chữ ký số thường nằm, đã mất. Tải lại hoặc sao chép lại bản đầy đủ của tệp."),
-            format!("The PDF is truncated ({detail}; {size} bytes left): its end, where a signature would be, is lost. Download or copy the complete file again."),
-        ),
+        Problem::Truncated { size, detail } => {
+            let detail = detail.as_ref().map(|d| format!("; {d}")).unwrap_or_default();
+            (
+                format!("Tệp PDF bị cắt cụt (không có dấu kết thúc tệp %%EOF; còn {size} byte): phần cuối, nơi chữ ký số thường nằm, đã mất. Tải lại hoặc sao chép lại bản đầy đủ của tệp."),
+                format!("The PDF is truncated ({}{detail}; {size} bytes left): its end, where a signature would be, is lost. Download or copy the complete file again.", crate::facts::NO_EOF_EN),
+            )
+        }
         Problem::Corrupt(detail) => (
-            format!("Tệp hỏng hoặc bị cắt cụt, không đọc được ({detail})."),
+            "Tệp hỏng hoặc bị cắt cụt, không đọc được.".into(),
             format!("The file is corrupt or truncated and cannot be read ({detail})."),
         ),
-        Problem::Io(detail) => {
-            (format!("Không đọc được tệp ({detail})."), format!("The file cannot be read ({detail})."))
-        }
+        Problem::NoPages => (
+            "Tệp PDF không có trang nào đọc được: tệp hỏng hoặc bị cắt cụt.".into(),
+            "The file is corrupt or truncated and cannot be read (no pages).".into(),
+        ),
+        Problem::NoWorkbookHeader => (
+            format!("Bảng tính không đọc được: {}.", problem_words(problem, Lang::Vi)),
+            format!("The workbook cannot be read: {}.", crate::facts::NO_HEADER_EN),
+        ),
+        Problem::Io(failure) => (
+            format!("Không đọc được tệp ({}).", failure.words(Lang::Vi)),
+            format!("The file cannot be read ({}).", failure.detail),
+        ),
         Problem::Panic(detail) => (
-            format!("Bộ đọc gặp lỗi nội bộ khi đọc tệp ({detail}); tệp cần người xem trực tiếp."),
+            "Bộ đọc gặp lỗi nội bộ khi đọc tệp; tệp cần người xem trực tiếp.".into(),
             format!("The reader failed internally on this file ({detail}); it needs a human look."),
         ),
+    }
+}
+
+/// Why a file could not be read, in a few words (the file table's `problem`, `inspect`): plain
+/// Vietnamese, or English with the parser's own detail.
+pub fn problem_words(problem: &Problem, lang: Lang) -> String {
+    match (problem, lang) {
+        (other, Lang::En) => other.to_string(),
+        (Problem::Empty, Lang::Vi) => "tệp rỗng".into(),
+        (Problem::NotWhatExtensionSays { extension, found }, Lang::Vi) => {
+            format!("tên có đuôi .{extension} nhưng nội dung là {}", kind_name(*found).0)
+        }
+        (Problem::Corrupt(_), Lang::Vi) => "tệp hỏng, không đọc được".into(),
+        (Problem::NoPages, Lang::Vi) => "tệp PDF không có trang nào đọc được".into(),
+        (Problem::NoWorkbookHeader, Lang::Vi) => {
+            "không tìm thấy dòng tiêu đề (Mã tiêu chí, Điểm tự chấm, Giải trình, Tài liệu kiểm chứng) trong trang tính nào"
+                .into()
+        }
+        (Problem::Truncated { size, .. }, Lang::Vi) => {
+            format!("tệp bị cắt cụt: không có dấu kết thúc tệp %%EOF (còn {size} byte)")
+        }
+        (Problem::Io(failure), Lang::Vi) => format!("không đọc được tệp: {}", failure.words(Lang::Vi)),
+        (Problem::Panic(_), Lang::Vi) => "bộ đọc gặp lỗi nội bộ khi đọc tệp".into(),
     }
 }
 

@@ -247,7 +247,9 @@ mod tests {
     fn a_signature_that_cannot_be_verified_is_kc108_never_kc102() {
         let mut unsupported = signature("UBND xã Phấn Mễ", ModificationLevel::None);
         (unsupported.intact, unsupported.valid) = (false, false);
-        unsupported.problems.push(SignatureProblem::Unsupported("GOST R 34.10".into()));
+        unsupported.problems.push(SignatureProblem::Unsupported(
+            crate::facts::signature::crypto::Unsupported::KeyAlgorithm("GOST R 34.10".into()),
+        ));
         assert_eq!(codes(HEADER, vec![unsupported.clone()]), ["KC108"]);
         let mut broken = unsupported;
         broken.problems.push(SignatureProblem::DigestMismatch);

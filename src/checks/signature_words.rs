@@ -1,19 +1,23 @@
 //! Signature facts in words (Vietnamese / English), shared by the findings and `inspect`.
 
+use crate::facts::signature::crypto::{SignatureFault, Unsupported};
 use crate::facts::signature::diff::{ChangeKind, ModificationLevel};
 use crate::facts::signature::revision::Coverage;
-use crate::facts::signature::{SignatureFacts, SignatureProblem, TimeSource, TrustProblem};
+use crate::facts::signature::{
+    ByteRangeFault, SignatureFacts, SignatureProblem, TimeSource, TimestampFault, TrustProblem,
+};
 use crate::model::Lang;
 
 pub fn problem(problem: &SignatureProblem, lang: Lang) -> String {
     use SignatureProblem as P;
     let (vi, en) = match problem {
-        P::ByteRange(why) => (
-            format!("phần tệp mà chữ ký nói là đã ký không dùng được: {why}"),
-            format!("the part of the file the signature claims to cover is unusable: {why}"),
+        P::ByteRange(fault) => (
+            format!("phần tệp mà chữ ký nói là đã ký không dùng được: {}", byte_range(*fault, Lang::Vi)),
+            format!("the part of the file the signature claims to cover is unusable: {}", byte_range(*fault, Lang::En)),
         ),
+        // The parser's detail is for a specialist: English only.
         P::NotCms(why) => (
-            format!("dữ liệu chữ ký không đọc được, không đúng chuẩn chữ ký số ({why})"),
+            "dữ liệu chữ ký không đọc được, không đúng chuẩn chữ ký số".into(),
             format!("the signature data cannot be read as a digital signature ({why})"),
         ),
         P::UnsupportedSubfilter(name) => {
@@ -34,16 +38,17 @@ pub fn problem(problem: &SignatureProblem, lang: Lang) -> String {
             "giá trị băm SHA-1 ghi trong chữ ký không khớp nội dung đã ký".into(),
             "the SHA-1 digest inside the signature does not match the signed content".into(),
         ),
-        P::SignatureFailure(why) => {
-            (format!("chữ ký số không xác minh được ({why})"), format!("the signature does not verify ({why})"))
-        }
-        P::Unsupported(what) => (
-            format!("thuật toán không được hỗ trợ nên không xác minh được: {what}"),
-            format!("cannot be verified, unsupported: {what}"),
+        P::SignatureFailure(fault) => (
+            format!("chữ ký số không xác minh được ({})", signature_fault(fault, Lang::Vi)),
+            format!("the signature does not verify ({})", signature_fault(fault, Lang::En)),
         ),
-        P::TimestampInvalid(why) => (
-            format!("dấu thời gian kèm chữ ký không hợp lệ: {why}"),
-            format!("the signature timestamp is invalid: {why}"),
+        P::Unsupported(what) => (
+            format!("thuật toán không được hỗ trợ nên không xác minh được: {}", unsupported(what, Lang::Vi)),
+            format!("cannot be verified, unsupported: {}", unsupported(what, Lang::En)),
+        ),
+        P::TimestampInvalid(fault) => (
+            format!("dấu thời gian kèm chữ ký không hợp lệ: {}", timestamp_fault(fault, Lang::Vi)),
+            format!("the signature timestamp is invalid: {}", timestamp_fault(fault, Lang::En)),
         ),
         P::Untrusted(why) => trust(why),
         P::PartialCoverage => (
@@ -51,14 +56,14 @@ pub fn problem(problem: &SignatureProblem, lang: Lang) -> String {
             "the signed range does not cover a whole revision".into(),
         ),
         P::RevisionUnreadable(why) => {
-            (format!("không đọc được một phiên bản của tệp: {why}"), format!("a revision cannot be read: {why}"))
+            ("không đọc được một phiên bản của tệp".into(), format!("a revision cannot be read: {why}"))
         }
         P::Revoked { at, source } => (
             format!("chứng thư số đã bị thu hồi từ {} (theo {source} kèm trong tệp)", local_time(*at, Lang::Vi)),
             format!("the certificate was revoked on {} (per the embedded {source})", vn_time(*at)),
         ),
         P::OverBudget(which) => (
-            format!("không xác minh được: vượt giới hạn xử lý ({which})"),
+            format!("không xác minh được: vượt giới hạn xử lý ({})", which.words(Lang::Vi)),
             format!("cannot be verified: a processing budget was hit ({which})"),
         ),
         P::SeveralSignerInfos(n) => (
@@ -67,6 +72,114 @@ pub fn problem(problem: &SignatureProblem, lang: Lang) -> String {
         ),
     };
     lang.pick(vi, en)
+}
+
+fn byte_range(fault: ByteRangeFault, lang: Lang) -> String {
+    match fault {
+        ByteRangeFault::Count(numbers) => lang.pick(
+            format!("vùng ký ghi {numbers} con số, không thành từng cặp vị trí và độ dài"),
+            format!("/ByteRange has {numbers} numbers"),
+        ),
+        ByteRangeFault::Negative => {
+            lang.pick("vùng ký có số âm".into(), "/ByteRange has a negative number".into())
+        }
+        ByteRangeFault::Overlap { start, previous_end } => lang.pick(
+            format!("các đoạn được ký chồng lên nhau hoặc sai thứ tự (một đoạn bắt đầu ở byte {start}, trước byte {previous_end})"),
+            format!("/ByteRange ranges overlap or are out of order (a range starts at {start}, before {previous_end})"),
+        ),
+        ByteRangeFault::PastEnd { end, file_bytes } => lang.pick(
+            format!("vùng ký kéo tới byte {end}, quá cuối tệp (tệp chỉ có {file_bytes} byte)"),
+            format!("/ByteRange runs to byte {end}, past the end of the file ({file_bytes} bytes)"),
+        ),
+    }
+}
+
+fn signature_fault(fault: &SignatureFault, lang: Lang) -> String {
+    match fault {
+        SignatureFault::DoesNotMatch(algorithm) => lang.pick(
+            format!("chữ ký {algorithm} không khớp với nội dung đã ký"),
+            format!("the {algorithm} signature does not match the signed content"),
+        ),
+        SignatureFault::BadPadding => lang.pick(
+            "chữ ký RSA sai cấu trúc (không theo PKCS#1 v1.5)".into(),
+            "the RSA padding is not PKCS#1 v1.5".into(),
+        ),
+        SignatureFault::MalformedSignature(algorithm) => lang.pick(
+            format!("giá trị chữ ký {algorithm} sai cấu trúc"),
+            format!("a malformed {algorithm} signature value"),
+        ),
+        SignatureFault::MalformedKey(algorithm) => lang.pick(
+            format!("khóa công khai {algorithm} trong chứng thư sai cấu trúc"),
+            format!("a malformed {algorithm} public key"),
+        ),
+        SignatureFault::BadParameters(algorithm) => {
+            lang.pick(format!("tham số của thuật toán {algorithm} sai"), format!("bad {algorithm} parameters"))
+        }
+        SignatureFault::KeyMismatch => lang.pick(
+            "thuật toán ký không hợp với loại khóa của chứng thư".into(),
+            "the signature algorithm does not match the key".into(),
+        ),
+    }
+}
+
+fn unsupported(what: &Unsupported, lang: Lang) -> String {
+    match what {
+        Unsupported::Digest(Some(name)) => lang.pick(format!("thuật toán băm {name}"), format!("digest {name}")),
+        Unsupported::Digest(None) => {
+            lang.pick("thuật toán băm không được ghi rõ".into(), "no digest algorithm named".into())
+        }
+        Unsupported::SignatureAlgorithm(name) => {
+            lang.pick(format!("thuật toán ký {name}"), format!("signature algorithm {name}"))
+        }
+        Unsupported::PssHash(name) => {
+            lang.pick(format!("hàm băm {name} dùng với RSASSA-PSS"), format!("RSASSA-PSS with {name}"))
+        }
+        Unsupported::KeyAlgorithm(name) => {
+            lang.pick(format!("khóa công khai loại {name}"), format!("public key {name}"))
+        }
+        Unsupported::EcCurve(curve) => {
+            let curve = curve.as_deref().unwrap_or("?");
+            lang.pick(
+                format!("khóa công khai trên đường cong elliptic {curve}"),
+                format!("public key on the elliptic curve {curve}"),
+            )
+        }
+        Unsupported::MalformedRsaKey => {
+            lang.pick("khóa công khai RSA sai cấu trúc".into(), "a malformed RSA public key".into())
+        }
+    }
+}
+
+fn timestamp_fault(fault: &TimestampFault, lang: Lang) -> String {
+    match fault {
+        // The parser's detail is for a specialist: English only.
+        TimestampFault::Unreadable(why) => lang.pick("không đọc được dấu thời gian".into(), why.clone()),
+        TimestampFault::NoTstInfo => {
+            lang.pick("dấu thời gian không ghi thông tin thời điểm".into(), "no TSTInfo in the token".into())
+        }
+        TimestampFault::UnsupportedImprint => lang
+            .pick("thuật toán băm của dấu thời gian không được hỗ trợ".into(), "unsupported imprint algorithm".into()),
+        TimestampFault::ImprintMismatch => lang.pick(
+            "dấu thời gian không phải của chữ ký này (giá trị băm không khớp)".into(),
+            "the token's imprint is not this signature's".into(),
+        ),
+        TimestampFault::TokenNotVerified(problems) => {
+            let why: Vec<String> = problems.iter().map(|p| problem(p, lang)).collect();
+            lang.pick(
+                format!("chữ ký của đơn vị cấp dấu thời gian không xác minh được ({})", why.join("; ")),
+                format!("the timestamp authority's signature does not verify ({})", why.join("; ")),
+            )
+        }
+        TimestampFault::NoTime => lang.pick("dấu thời gian không ghi thời điểm".into(), "no time in the token".into()),
+        TimestampFault::NoAuthorityCertificate => lang.pick(
+            "không kèm chứng thư của đơn vị cấp dấu thời gian".into(),
+            "no timestamp authority certificate".into(),
+        ),
+        TimestampFault::UntrustedAuthority(subject) => lang.pick(
+            format!("đơn vị cấp dấu thời gian \"{subject}\" không dẫn tới chứng thư gốc tin cậy"),
+            format!("the timestamp authority \"{subject}\" is not trusted"),
+        ),
+    }
 }
 
 fn trust(problem: &TrustProblem) -> (String, String) {

@@ -6,9 +6,10 @@
 //! stem. Budgets are judged per entry from the central directory; names that leave the zip are
 //! listed, never read.
 
-use super::{Discovery, Folder, Listed, Shown, Skipped, Source, Tree, MAX_DEPTH};
+use super::{Discovery, Folder, Listed, Note, Shown, SkipReason, Skipped, Source, Tree, MAX_DEPTH};
 use crate::archive::names::{self, Placed};
 use crate::archive::{Archive, ArchiveBudget, EntryError, Member, Refused, RATIO_FLOOR};
+use crate::budget::{BudgetHit, BudgetName};
 use crate::facts::open::FileId;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -30,14 +31,9 @@ pub(super) fn discover_zip(
 
 /// What a reader of the report must know of entries the zip holds under a name used twice: only
 /// one of them could be listed and read.
-fn duplicates_note(archive: &Archive, shown: &Path) -> Option<String> {
-    (archive.hidden_duplicates > 0).then(|| {
-        format!(
-            "tệp nén '{}': {} mục trùng tên với mục khác, chỉ một mục cho mỗi tên được đọc; nén lại thư mục để mỗi tệp có một tên",
-            shown.display(),
-            archive.hidden_duplicates
-        )
-    })
+fn duplicates_note(archive: &Archive, shown: &Path) -> Option<Note> {
+    (archive.hidden_duplicates > 0)
+        .then(|| Note::DuplicateNames { zip: shown.display().to_string(), count: archive.hidden_duplicates })
 }
 
 impl Tree {
@@ -49,7 +45,8 @@ impl Tree {
             Source::Zip(member) => {
                 let nesting = member.archive.nesting + 1;
                 if nesting > self.budget.max_nesting {
-                    return Err(Refused::OverBudget(format!("zip nesting: {nesting} > {}", self.budget.max_nesting)));
+                    let hit = BudgetHit::new(BudgetName::ZipNesting, nesting, self.budget.max_nesting);
+                    return Err(Refused::OverBudget(hit));
                 }
                 let bytes = member.read_bytes(self.budget.max_entry_bytes).map_err(|e| match e {
                     EntryError::OverBudget(which) => Refused::OverBudget(which),
@@ -85,7 +82,7 @@ impl Tree {
             let parts = match names::place(&name) {
                 Placed::Inside(parts) => parts,
                 Placed::Escapes(how) => {
-                    let reason = format!("tên trong tệp nén ra ngoài thư mục ({how}): không đọc");
+                    let reason = SkipReason::ZipEntryEscapes(how);
                     tree.folders[0].skipped.push(Skipped { path: root.to_path_buf(), reason, escapes: Some(name) });
                     continue;
                 }
@@ -93,8 +90,7 @@ impl Tree {
             let Some((file_name, dirs)) = parts.split_last() else { continue };
             let dirs = if entry.is_dir { parts.as_slice() } else { dirs };
             if dirs.len() > MAX_DEPTH {
-                let reason = format!("thư mục lồng quá sâu (hơn {MAX_DEPTH} cấp): không đọc");
-                tree.folders[0].skipped.push(Skipped::new(root.join(parts.join("/")), reason));
+                tree.folders[0].skipped.push(Skipped::new(root.join(parts.join("/")), SkipReason::TooDeep));
                 continue;
             }
             let folder = tree.folder(dirs, &mut folder_at);
@@ -103,18 +99,17 @@ impl Tree {
             }
             let path = tree.folders[folder].path.join(file_name);
             if entry.is_symlink {
-                let reason = "liên kết (symlink) trong tệp nén: không theo";
-                tree.folders[folder].skipped.push(Skipped::new(path, reason));
+                tree.folders[folder].skipped.push(Skipped::new(path, SkipReason::ZipLink));
                 continue;
             }
             let ratio = entry.size / entry.compressed.max(1);
             declared_total = declared_total.saturating_add(entry.size);
             let source = if entry.size > budget.max_entry_bytes {
-                Source::OverBudget(format!("zip entry size: {} bytes > {}", entry.size, budget.max_entry_bytes))
+                Source::OverBudget(BudgetHit::new(BudgetName::ZipEntrySize, entry.size, budget.max_entry_bytes))
             } else if entry.size > RATIO_FLOOR && ratio > budget.max_ratio {
-                Source::OverBudget(format!("compression ratio: {ratio}:1 > {}:1", budget.max_ratio))
+                Source::OverBudget(BudgetHit::new(BudgetName::CompressionRatio, ratio, budget.max_ratio))
             } else if declared_total > budget.max_total_bytes {
-                Source::OverBudget(format!("unzipped bytes of the zip: > {}", budget.max_total_bytes))
+                Source::OverBudget(BudgetHit::over(BudgetName::ZipTotal, budget.max_total_bytes))
             } else {
                 let extension =
                     Path::new(file_name).extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();

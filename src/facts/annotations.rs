@@ -2,10 +2,11 @@
 //! way a viewer and poppler show it.
 
 use super::text::over_limit;
+use crate::budget::{At, BudgetHit, BudgetName};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 /// Appearance streams with their resources, and the budget one of them went past, if one did.
-type Appearances<'d> = (Vec<(Vec<u8>, Option<&'d Dictionary>)>, Option<String>);
+type Appearances<'d> = (Vec<(Vec<u8>, Option<&'d Dictionary>)>, Option<BudgetHit>);
 
 /// Annotations shown on a page: each one's normal appearance (the state `/AS` names when it has
 /// several), with its resources; hidden ones (flag bit 2) and popups are left out.
@@ -50,7 +51,7 @@ pub(super) fn annotation_appearances(doc: &Document, page_id: ObjectId, limit: u
         let content = match stream.decompressed_content_with_limit(limit) {
             Ok(content) => content,
             Err(error) if over_limit(&error) => {
-                over = Some(format!("decompressed bytes: annotation stream > {limit}"));
+                over = Some(BudgetHit::over(BudgetName::DecompressedBytes, limit).at(At::Annotation));
                 continue;
             }
             Err(_) => stream.content.clone(),

@@ -4,6 +4,7 @@
 //! PostScript preamble is not the usual one, which this reader does not care about.
 
 use super::content::{Lexer, Operand};
+use crate::budget::{BudgetHit, BudgetName};
 use std::collections::BTreeMap;
 
 /// Mappings kept per CMap; a real font has at most a few thousand.
@@ -30,7 +31,7 @@ pub struct CodeMap {
     ranges: BTreeMap<(u8, u32), (u32, Target)>,
     /// A budget the program went past (mappings, or codes its ranges span): what is kept reads
     /// the codes it maps, but a reader that expands ranges must not be given it.
-    pub over_budget: Option<String>,
+    pub over_budget: Option<BudgetHit>,
 }
 
 impl CodeMap {
@@ -43,7 +44,7 @@ impl CodeMap {
         let mut spanned: u64 = 0;
         while let Some(operator) = lexer.next_operation(&mut operands) {
             if map.ranges.len() >= MAX_MAPPINGS {
-                map.over_budget = Some(format!("CMap ranges: > {MAX_MAPPINGS}"));
+                map.over_budget = Some(BudgetHit::over(BudgetName::CmapRanges, MAX_MAPPINGS));
                 break;
             }
             match operator {
@@ -64,7 +65,7 @@ impl CodeMap {
                         }
                         spanned += u64::from(high - low) + 1;
                         if spanned > MAX_SPANNED_CODES && map.over_budget.is_none() {
-                            map.over_budget = Some(format!("CMap codes: > {MAX_SPANNED_CODES}"));
+                            map.over_budget = Some(BudgetHit::over(BudgetName::CmapCodes, MAX_SPANNED_CODES));
                         }
                         let target = match &triple[2] {
                             Operand::String(units) => Target::Units(utf16(units)),
@@ -161,7 +162,7 @@ endcmap CMapName currentdict /CMap defineresource pop end end";
     #[test]
     fn ranges_spanning_millions_of_codes_are_over_budget_but_read() {
         let map = CodeMap::parse(b"1 beginbfrange <00000000> <00FFFFFF> <0041> endbfrange").expect("mappings");
-        assert_eq!(map.over_budget.as_deref(), Some("CMap codes: > 1048576"));
+        assert_eq!(map.over_budget.as_ref().map(ToString::to_string).as_deref(), Some("CMap codes: > 1048576"));
         assert_eq!(map.get(1, 4), Some(vec![0x42]));
         assert!(CodeMap::parse(CMAP).unwrap().over_budget.is_none());
     }

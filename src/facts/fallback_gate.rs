@@ -8,6 +8,7 @@
 
 use super::cmap::CodeMap;
 use super::content::Lexer;
+use crate::budget::{At, BudgetHit, BudgetName};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use std::collections::{BTreeMap, HashMap};
 
@@ -25,7 +26,7 @@ pub struct GateLimits {
 }
 
 /// Why pdf-extract may not read this document (a budget, named), or `None` when it may.
-pub fn refusal(doc: &Document, pages: &BTreeMap<u32, ObjectId>, limits: &GateLimits) -> Option<String> {
+pub fn refusal(doc: &Document, pages: &BTreeMap<u32, ObjectId>, limits: &GateLimits) -> Option<BudgetHit> {
     let mut walk =
         Walk { doc, limits, decoded_bytes: 0, memo: HashMap::new(), path: Vec::new(), resources_seen: HashMap::new() };
     walk.streams()
@@ -51,30 +52,30 @@ struct Walk<'a> {
 
 impl<'a> Walk<'a> {
     /// Every stream inflates within the stream budget, and all of them within the file's.
-    fn streams(&mut self) -> Result<(), String> {
+    fn streams(&mut self) -> Result<(), BudgetHit> {
         for (id, object) in &self.doc.objects {
             let Ok(stream) = object.as_stream() else { continue };
             if stream.dict.get(b"Filter").is_err() {
                 continue;
             }
             let decoded = stream.decompressed_content_with_limit(self.limits.max_stream_bytes).map_err(|_| {
-                format!("decompressed bytes: stream {} {} > {}", id.0, id.1, self.limits.max_stream_bytes)
+                BudgetHit::over(BudgetName::DecompressedBytes, self.limits.max_stream_bytes).at(At::Stream(id.0, id.1))
             })?;
             self.count(decoded.len())?;
         }
         Ok(())
     }
 
-    fn count(&mut self, bytes: usize) -> Result<(), String> {
+    fn count(&mut self, bytes: usize) -> Result<(), BudgetHit> {
         self.decoded_bytes += bytes;
         if self.decoded_bytes > self.limits.max_decoded_bytes {
-            return Err(format!("decompressed bytes: > {}", self.limits.max_decoded_bytes));
+            return Err(BudgetHit::over(BudgetName::DecompressedBytes, self.limits.max_decoded_bytes));
         }
         Ok(())
     }
 
     /// pdf-extract builds a table entry per code of every ToUnicode range.
-    fn to_unicode_maps(&self) -> Result<(), String> {
+    fn to_unicode_maps(&self) -> Result<(), BudgetHit> {
         for object in self.doc.objects.values() {
             let Ok(font) = object.as_dict() else { continue };
             let Some(stream) = font.get(b"ToUnicode").ok().and_then(|o| self.deref(o)).and_then(|o| o.as_stream().ok())
@@ -96,7 +97,7 @@ impl<'a> Walk<'a> {
         }
     }
 
-    fn page(&mut self, page_id: ObjectId) -> Result<(), String> {
+    fn page(&mut self, page_id: ObjectId) -> Result<(), BudgetHit> {
         let doc = self.doc;
         let resources = doc.get_page_resources(page_id).ok().and_then(|(direct, referenced)| {
             direct.or_else(|| referenced.iter().find_map(|id| doc.get_dictionary(*id).ok()))
@@ -107,15 +108,15 @@ impl<'a> Walk<'a> {
             let (draws, _) = self.form(form, 1)?;
             visits = visits.saturating_add(draws);
             if visits > self.limits.max_form_visits {
-                return Err(format!("form XObject visits: > {}", self.limits.max_form_visits));
+                return Err(BudgetHit::over(BudgetName::FormVisits, self.limits.max_form_visits));
             }
         }
         Ok(())
     }
 
     /// Draws within `key` (itself included) and the nesting below it, `depth` its own nesting.
-    fn form(&mut self, key: FormKey, depth: usize) -> Result<(usize, usize), String> {
-        let too_deep = || format!("form XObject depth: > {MAX_FORM_DEPTH}");
+    fn form(&mut self, key: FormKey, depth: usize) -> Result<(usize, usize), BudgetHit> {
+        let too_deep = || BudgetHit::over(BudgetName::FormDepth, MAX_FORM_DEPTH);
         if depth > MAX_FORM_DEPTH || self.path.contains(&key) {
             return Err(too_deep());
         }
@@ -136,7 +137,7 @@ impl<'a> Walk<'a> {
             draws = draws.saturating_add(inner_draws);
             below = below.max(inner_below + 1);
             if draws > self.limits.max_form_visits {
-                return Err(format!("form XObject visits: > {}", self.limits.max_form_visits));
+                return Err(BudgetHit::over(BudgetName::FormVisits, self.limits.max_form_visits));
             }
         }
         self.path.pop();

@@ -2,12 +2,12 @@
 //! read becomes an outcome, never an abort; a panic in a parser is contained here.
 
 mod annotations;
-mod budget;
 pub mod cmap;
 pub mod content;
 pub mod fallback;
 pub mod fallback_gate;
 pub mod glyphs;
+mod limits;
 pub mod memory;
 pub mod open;
 pub mod pdf;
@@ -18,8 +18,9 @@ pub use crate::sniff;
 pub mod text;
 
 pub use crate::panics::panic_message;
-pub use budget::{ArchiveBudget, Budget, TextScope};
+pub use limits::{ArchiveBudget, Budget, TextScope};
 
+use crate::budget::{BudgetHit, BudgetName};
 use sha2::{Digest, Sha256};
 use sniff::Kind;
 use std::io::Read;
@@ -36,16 +37,21 @@ pub enum Problem {
         extension: String,
         found: Kind,
     },
-    /// The parser refused it; technical detail from the parser.
+    /// The parser refused it; its technical detail (English, shown in English reports only).
     Corrupt(String),
-    /// The file's end is lost (no final `%%EOF`, or a cross-reference offset past the end): what
-    /// could be read is kept, but nothing is concluded from what would have been at its end.
+    /// A PDF without a page.
+    NoPages,
+    /// A workbook in which no sheet has the self-assessment's header row.
+    NoWorkbookHeader,
+    /// The file's end is lost (no final `%%EOF`): what could be read is kept, but nothing is
+    /// concluded from what would have been at its end. `detail`: the parser's complaint, when it
+    /// could not read the file at all.
     Truncated {
         size: usize,
-        detail: String,
+        detail: Option<String>,
     },
-    Io(String),
-    /// A parser panicked; contained, reported, the run goes on.
+    Io(open::IoFailure),
+    /// A parser panicked (its message); contained, reported, the run goes on.
     Panic(String),
 }
 
@@ -57,12 +63,23 @@ impl std::fmt::Display for Problem {
                 write!(f, "named .{extension} but the content is {}", found.as_str())
             }
             Problem::Corrupt(detail) => write!(f, "corrupt: {detail}"),
-            Problem::Truncated { size, detail } => write!(f, "truncated ({detail}; {size} bytes)"),
-            Problem::Io(detail) => write!(f, "read error: {detail}"),
+            Problem::NoPages => write!(f, "corrupt: no pages"),
+            Problem::NoWorkbookHeader => write!(f, "corrupt: {NO_HEADER_EN}"),
+            Problem::Truncated { size, detail: None } => write!(f, "truncated ({NO_EOF_EN}; {size} bytes)"),
+            Problem::Truncated { size, detail: Some(detail) } => {
+                write!(f, "truncated ({NO_EOF_EN}; {detail}; {size} bytes)")
+            }
+            Problem::Io(failure) => write!(f, "read error: {}", failure.detail),
             Problem::Panic(detail) => write!(f, "parser panic: {detail}"),
         }
     }
 }
+
+/// Why a PDF is truncated, in English.
+pub const NO_EOF_EN: &str = "no %%EOF at the end of the file";
+/// Why a workbook is not a self-assessment, in English.
+pub const NO_HEADER_EN: &str =
+    "no header row (Mã tiêu chí, Điểm tự chấm, Giải trình, Tài liệu kiểm chứng) on any sheet";
 
 /// What reading the file came to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -72,7 +89,7 @@ pub enum Outcome {
     Unreadable(Problem),
     Encrypted,
     /// A budget was hit: which one.
-    OverBudget(String),
+    OverBudget(BudgetHit),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -122,7 +139,7 @@ pub fn load(path: &Path, id: Option<open::FileId>, budget: &Budget) -> Result<Lo
         Some(id) => open::open_listed(path, Some(id)),
         None => std::fs::File::open(path),
     };
-    let file = opened.map_err(|error| Box::new(unreadable_io(error.to_string())))?;
+    let file = opened.map_err(|error| Box::new(unreadable_io(&error)))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     load_from(file, size, extension, started, budget)
 }
@@ -144,7 +161,7 @@ pub fn load_from(
     match read_bounded(reader, size, budget.max_file_bytes) {
         Ok(Loaded::Whole(bytes)) => Ok(LoadedFile { bytes, extension, started, _permit: permit }),
         Ok(Loaded::TooLarge(size)) => Err(Box::new(over_file_budget(size, budget))),
-        Err(error) => Err(Box::new(unreadable_io(error))),
+        Err(error) => Err(Box::new(unreadable_io(&error))),
     }
 }
 
@@ -154,7 +171,7 @@ pub fn over_file_budget(size: u64, budget: &Budget) -> FileFacts {
         size,
         sha256: None,
         kind: Kind::Unknown,
-        outcome: Outcome::OverBudget(format!("file size: {size} bytes > {}", budget.max_file_bytes)),
+        outcome: Outcome::OverBudget(BudgetHit::new(BudgetName::FileSize, size, budget.max_file_bytes)),
         pdf: None,
     }
 }
@@ -207,12 +224,12 @@ pub fn facts_from_hashed_bytes(
         match catch_unwind(AssertUnwindSafe(|| pdf::extract(bytes, budget, trust, started))) {
             Ok(Ok(pdf)) => {
                 // What could be read is kept; the file is still unreadable as evidence.
-                if let Some(detail) = pdf::truncation(bytes) {
-                    facts.outcome = Outcome::Unreadable(Problem::Truncated { size: bytes.len(), detail });
+                if pdf::is_truncated(bytes) {
+                    facts.outcome = Outcome::Unreadable(Problem::Truncated { size: bytes.len(), detail: None });
                 }
                 // A signature a budget stopped is neither valid nor broken: the file needs a human.
                 if let (Outcome::Ok, Some(which)) = (&facts.outcome, signature::budget_hit(&pdf.signatures)) {
-                    facts.outcome = Outcome::OverBudget(which.to_string());
+                    facts.outcome = Outcome::OverBudget(which.clone());
                 }
                 facts.pdf = Some(pdf);
             }
@@ -225,7 +242,7 @@ pub fn facts_from_hashed_bytes(
 
 /// A file too large to parse within the memory budget: its hash (read in chunks) and the budget.
 fn hashed_not_parsed(file: &mut impl Read, size: u64, budget: &Budget) -> FileFacts {
-    let over = Outcome::OverBudget(format!("file size: {size} bytes > {} (parsed)", budget.max_parse_bytes));
+    let over = Outcome::OverBudget(BudgetHit::new(BudgetName::ParsedFileSize, size, budget.max_parse_bytes));
     let mut start = Vec::new();
     let hashed = file.take(8192).read_to_end(&mut start).and_then(|_| {
         let mut hasher = Sha256::new();
@@ -238,19 +255,19 @@ fn hashed_not_parsed(file: &mut impl Read, size: u64, budget: &Budget) -> FileFa
             size,
             sha256: None,
             kind: Kind::Unknown,
-            outcome: Outcome::Unreadable(Problem::Io(error.to_string())),
+            outcome: Outcome::Unreadable(Problem::Io(open::IoFailure::of(&error))),
             pdf: None,
         },
     }
 }
 
 /// A file that could not be opened or read at all.
-fn unreadable_io(error: String) -> FileFacts {
+fn unreadable_io(error: &std::io::Error) -> FileFacts {
     FileFacts {
         size: 0,
         sha256: None,
         kind: Kind::Unknown,
-        outcome: Outcome::Unreadable(Problem::Io(error)),
+        outcome: Outcome::Unreadable(Problem::Io(open::IoFailure::of(error))),
         pdf: None,
     }
 }
@@ -260,13 +277,13 @@ enum Loaded {
     TooLarge(u64),
 }
 
-fn read_bounded(file: impl Read, size: u64, max: u64) -> Result<Loaded, String> {
+fn read_bounded(file: impl Read, size: u64, max: u64) -> std::io::Result<Loaded> {
     if size > max {
         return Ok(Loaded::TooLarge(size));
     }
     let mut bytes = Vec::with_capacity(size as usize);
     // take(): a file that grows while being read still cannot exceed the budget.
-    file.take(max + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+    file.take(max + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > max {
         return Ok(Loaded::TooLarge(bytes.len() as u64));
     }

@@ -5,6 +5,7 @@
 use super::signature::{self, SignatureFacts, TrustStore};
 use super::text::PageReader;
 use super::{Budget, Outcome, Problem};
+use crate::budget::{BudgetHit, BudgetName};
 use crate::vn::header::{parse_header, Header};
 use crate::vn::legacy::Legacy;
 use crate::vn::outline::{Outline, OutlineBuilder};
@@ -147,7 +148,7 @@ pub fn is_statistics_page(text: &str) -> bool {
 pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Instant) -> Result<PdfFacts, Outcome> {
     let doc = load(bytes, budget)?;
     if doc.objects.len() > budget.max_objects {
-        return Err(Outcome::OverBudget(format!("objects: {} > {}", doc.objects.len(), budget.max_objects)));
+        return Err(Outcome::OverBudget(BudgetHit::new(BudgetName::Objects, doc.objects.len(), budget.max_objects)));
     }
     let pages = doc.get_pages();
     // An encrypted file whose password we do not have may still "load", with nothing readable.
@@ -155,10 +156,10 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
         return Err(Outcome::Encrypted);
     }
     if pages.is_empty() {
-        return Err(Outcome::Unreadable(Problem::Corrupt("no pages".into())));
+        return Err(Outcome::Unreadable(Problem::NoPages));
     }
     if pages.len() > budget.max_pages {
-        return Err(Outcome::OverBudget(format!("pages: {} > {}", pages.len(), budget.max_pages)));
+        return Err(Outcome::OverBudget(BudgetHit::new(BudgetName::Pages, pages.len(), budget.max_pages)));
     }
     let reading = read_pages(&doc, &pages, bytes, budget, started, false)?;
     let PageReading { mut analysis, text_fallback, legacy } = reading;
@@ -202,13 +203,14 @@ pub fn extract(bytes: &[u8], budget: &Budget, trust: &TrustStore, started: Insta
 fn load(bytes: &[u8], budget: &Budget) -> Result<Document, Outcome> {
     let scan = super::prescan::prescan(bytes);
     if scan.objects > budget.max_objects {
-        return Err(Outcome::OverBudget(format!("objects: {} > {}", scan.objects, budget.max_objects)));
+        return Err(Outcome::OverBudget(BudgetHit::new(BudgetName::Objects, scan.objects, budget.max_objects)));
     }
     if scan.tokens > budget.max_tokens {
-        return Err(Outcome::OverBudget(format!("object density: {} tokens > {}", scan.tokens, budget.max_tokens)));
+        return Err(Outcome::OverBudget(BudgetHit::new(BudgetName::ObjectDensity, scan.tokens, budget.max_tokens)));
     }
     let options = LoadOptions { max_decompressed_size: Some(budget.max_stream_bytes), ..Default::default() };
-    Document::load_mem_with_options(bytes, options).map_err(|error| classify_load_error(bytes, &error))
+    Document::load_mem_with_options(bytes, options)
+        .map_err(|error| classify_load_error(bytes, &error, budget.max_stream_bytes))
 }
 
 /// The pages OCR reads (header first: the first pages), as an analysis of their text; `None`
@@ -246,7 +248,7 @@ fn read_pages(
     keep_text: bool,
 ) -> Result<PageReading, Outcome> {
     let deadline = started + budget.deadline;
-    let over_time = || Outcome::OverBudget(format!("time: > {} s", budget.deadline.as_secs()));
+    let over_time = || Outcome::OverBudget(BudgetHit::over(BudgetName::Time, budget.deadline.as_secs()));
     let limits = super::text::ReadLimits::of(budget);
     let mut reader = PageReader::new(doc, budget.max_stream_bytes).with_deadline(deadline).with_limits(limits);
     let mut analysis = PageAnalysis { keep_pages: keep_text, ..Default::default() };
@@ -396,15 +398,17 @@ fn letters(text: &str) -> usize {
     text.chars().filter(|c| c.is_alphanumeric()).count()
 }
 
-fn classify_load_error(bytes: &[u8], error: &lopdf::Error) -> Outcome {
+fn classify_load_error(bytes: &[u8], error: &lopdf::Error, max_stream_bytes: usize) -> Outcome {
     use lopdf::Error;
-    if let Some(detail) = truncation(bytes) {
-        return Outcome::Unreadable(Problem::Truncated { size: bytes.len(), detail: format!("{detail}; {error}") });
+    if is_truncated(bytes) {
+        return Outcome::Unreadable(Problem::Truncated { size: bytes.len(), detail: Some(error.to_string()) });
     }
     match error {
         Error::InvalidPassword | Error::Decryption(_) => Outcome::Encrypted,
         _ if super::sniff::memfind(tail(bytes), b"/Encrypt").is_some() => Outcome::Encrypted,
-        _ if error.to_string().contains("limit") => Outcome::OverBudget(format!("decompressed bytes: {error}")),
+        _ if error.to_string().contains("limit") => {
+            Outcome::OverBudget(BudgetHit::over(BudgetName::DecompressedBytes, max_stream_bytes))
+        }
         _ => Outcome::Unreadable(Problem::Corrupt(error.to_string())),
     }
 }
@@ -412,10 +416,10 @@ fn classify_load_error(bytes: &[u8], error: &lopdf::Error) -> Outcome {
 /// Is the file's end lost? A complete PDF ends with `%%EOF` (readers accept it within the last
 /// 1,024 bytes; trailing blanks and NULs aside). A broken `startxref` before a present `%%EOF` is a
 /// damaged cross-reference table (rebuilt, KC605), not a lost end.
-pub fn truncation(bytes: &[u8]) -> Option<String> {
+pub fn is_truncated(bytes: &[u8]) -> bool {
     let end = bytes.iter().rposition(|b| !matches!(b, b' ' | b'\r' | b'\n' | b'\t' | 0)).map_or(0, |i| i + 1);
     let last = &bytes[end.saturating_sub(1024)..end];
-    super::sniff::memfind(last, b"%%EOF").is_none().then(|| "không có %%EOF ở cuối tệp".to_string())
+    super::sniff::memfind(last, b"%%EOF").is_none()
 }
 
 fn tail(bytes: &[u8]) -> &[u8] {
@@ -424,17 +428,17 @@ fn tail(bytes: &[u8]) -> &[u8] {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_statistics_page, truncation};
+    use super::{is_statistics_page, is_truncated};
 
     #[test]
     fn a_lost_end_is_told_from_trailing_blanks() {
         let whole = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\nxref\n0 1\ntrailer\n<<>>\nstartxref\n9\n%%EOF\n";
-        assert_eq!(truncation(whole), None);
+        assert!(!is_truncated(whole));
         let padded = [&whole[..], &[0u8; 3000][..], b"\r\n  "].concat();
-        assert_eq!(truncation(&padded), None, "NULs and blanks after %%EOF are not a loss");
-        assert!(truncation(&whole[..whole.len() - 12]).is_some(), "cut before %%EOF");
+        assert!(!is_truncated(&padded), "NULs and blanks after %%EOF are not a loss");
+        assert!(is_truncated(&whole[..whole.len() - 12]), "cut before %%EOF");
         let far = String::from_utf8_lossy(whole).replace("startxref\n9", "startxref\n99999");
-        assert_eq!(truncation(far.as_bytes()), None, "a broken offset is repaired (KC605), not a lost end");
+        assert!(!is_truncated(far.as_bytes()), "a broken offset is repaired (KC605), not a lost end");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use super::annotations::annotation_appearances;
 use super::cmap::CodeMap;
 use super::content::{Lexer, Operand};
 use super::glyphs::{FontProgram, SimpleFont};
+use crate::budget::{At, BudgetHit, BudgetName};
 use lopdf::{Dictionary, Document, Encoding, Object, ObjectId};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -49,7 +50,7 @@ pub struct PageReader<'a> {
     /// Form XObjects decoded once, however often they are drawn.
     forms: HashMap<ObjectId, Rc<[u8]>>,
     /// The budget a page went past (named, with its limit): its text is cut short.
-    pub over_budget: Option<String>,
+    pub over_budget: Option<BudgetHit>,
 }
 
 /// The budgets of one file's reading (`Budget`'s fields of the same names).
@@ -171,7 +172,7 @@ impl<'a> PageReader<'a> {
         self
     }
 
-    fn exceeded(&mut self, budget: String) {
+    fn exceeded(&mut self, budget: BudgetHit) {
         self.over_budget.get_or_insert(budget);
     }
 
@@ -198,7 +199,8 @@ impl<'a> PageReader<'a> {
         match doc.get_page_content_with_limit(page_id, limit) {
             Ok(content) => extractor.run(&content, resources, 0),
             Err(error) if over_limit(&error) => {
-                extractor.reader.exceeded(format!("decompressed bytes: content of page {number} > {limit}"))
+                let hit = BudgetHit::over(BudgetName::DecompressedBytes, limit).at(At::PageContent(number));
+                extractor.reader.exceeded(hit)
             }
             Err(_) => {}
         }
@@ -294,7 +296,7 @@ fn composite_glyphs<'a>(doc: &Document, font: &Dictionary, limit: usize) -> Opti
 
 /// The font's ToUnicode map read by `cmap`, when there is one it finds mappings in; a budget it
 /// goes past is noted in `over`.
-fn to_unicode_map(doc: &Document, font: &Dictionary, limit: usize, over: &mut Option<String>) -> Option<CodeMap> {
+fn to_unicode_map(doc: &Document, font: &Dictionary, limit: usize, over: &mut Option<BudgetHit>) -> Option<CodeMap> {
     let stream = match font.get(b"ToUnicode").ok()? {
         Object::Reference(id) => doc.get_object(*id).ok()?.as_stream().ok()?,
         other => other.as_stream().ok()?,
@@ -302,7 +304,7 @@ fn to_unicode_map(doc: &Document, font: &Dictionary, limit: usize, over: &mut Op
     let program = match stream.decompressed_content_with_limit(limit) {
         Ok(program) => program,
         Err(error) if over_limit(&error) => {
-            over.get_or_insert(format!("decompressed bytes: ToUnicode stream > {limit}"));
+            over.get_or_insert(BudgetHit::over(BudgetName::DecompressedBytes, limit).at(At::ToUnicode));
             return None;
         }
         Err(_) => stream.content.clone(),
@@ -372,7 +374,8 @@ impl<'a> Extractor<'_, 'a> {
                 let content: Rc<[u8]> = match stream.decompressed_content_with_limit(limit) {
                     Ok(content) => content.into(),
                     Err(error) if over_limit(&error) => {
-                        self.reader.exceeded(format!("decompressed bytes: form XObject > {limit}"));
+                        let hit = BudgetHit::over(BudgetName::DecompressedBytes, limit).at(At::FormXObject);
+                        self.reader.exceeded(hit);
                         return None;
                     }
                     Err(_) => stream.content.as_slice().into(),
@@ -397,7 +400,8 @@ impl<'a> Extractor<'_, 'a> {
         // Every reading counts, the same stream drawn by many pages or forms too.
         self.reader.decoded_bytes = self.reader.decoded_bytes.saturating_add(content.len());
         if self.reader.decoded_bytes > self.reader.limits.max_decoded_bytes {
-            self.reader.exceeded(format!("decompressed bytes: > {}", self.reader.limits.max_decoded_bytes));
+            let hit = BudgetHit::over(BudgetName::DecompressedBytes, self.reader.limits.max_decoded_bytes);
+            self.reader.exceeded(hit);
         }
         if self.reader.over_budget.is_some() {
             return;
@@ -411,7 +415,7 @@ impl<'a> Extractor<'_, 'a> {
             self.operations += 1;
             if self.operations > self.reader.limits.max_page_operations {
                 let max = self.reader.limits.max_page_operations;
-                self.reader.exceeded(format!("operators on page {}: > {max}", self.page));
+                self.reader.exceeded(BudgetHit::over(BudgetName::PageOperators, max).at(At::Page(self.page)));
             }
             if self.out.len() > MAX_PAGE_CHARS || self.reader.timed_out || self.reader.over_budget.is_some() {
                 return;
@@ -451,7 +455,7 @@ impl<'a> Extractor<'_, 'a> {
                         self.form_visits += 1;
                         if self.form_visits > self.reader.limits.max_form_visits {
                             let max = self.reader.limits.max_form_visits;
-                            self.reader.exceeded(format!("form XObject visits: > {max}"));
+                            self.reader.exceeded(BudgetHit::over(BudgetName::FormVisits, max));
                             return;
                         }
                         self.newline();

@@ -4,8 +4,9 @@
 //! them (the globals up to their EOF, then each sheet from the offset its BoundSheet8 names, nested
 //! substreams skipped), and a workbook that would not fit the budget is refused before it opens.
 
-use super::read::{over, WorkbookBudget};
+use super::read::{over, over_counted, over_limit, WorkbookBudget};
 use super::SheetError;
+use crate::budget::{BudgetName, Counted};
 use std::io::{Cursor, Read};
 
 const BOF: u16 = 0x0809;
@@ -71,13 +72,13 @@ pub(super) fn scan_stream(stream: &[u8], budget: &WorkbookBudget) -> Result<(), 
                 }
                 sheets.push(offset as usize);
                 if sheets.len() > budget.max_sheets {
-                    return Err(over(format!("sheets: > {}", budget.max_sheets)));
+                    return Err(over_limit(BudgetName::Sheets, budget.max_sheets));
                 }
             }
             SST => {
                 let unique = u32_at(data, 4).unwrap_or(0);
                 if unique > max_shared {
-                    return Err(over(format!("shared strings: {unique} declared > {max_shared}")));
+                    return Err(over_counted(BudgetName::SharedStrings, unique, max_shared, Counted::Declared));
                 }
             }
             EOF => break,
@@ -90,11 +91,11 @@ pub(super) fn scan_stream(stream: &[u8], budget: &WorkbookBudget) -> Result<(), 
         // calamine reserves the declared range, then builds the dense range: both are held.
         laid_out = laid_out.saturating_add(sheet.declared).saturating_add(sheet.dense());
         if laid_out > budget.max_cells as u64 {
-            return Err(over(format!("cells: {laid_out} laid out > {}", budget.max_cells)));
+            return Err(over_counted(BudgetName::Cells, laid_out, budget.max_cells, Counted::LaidOut));
         }
         merged = merged.saturating_add(sheet.merged);
         if merged > budget.max_merged_regions as u64 {
-            return Err(over(format!("merged regions: {merged} > {}", budget.max_merged_regions)));
+            return Err(over(BudgetName::MergedRegions, merged, budget.max_merged_regions));
         }
     }
     Ok(())
@@ -168,7 +169,7 @@ fn scan_sheet(stream: &[u8], budget: &WorkbookBudget) -> Result<SheetExtent, She
         }
         if let Some((_, last_row)) = extent.rows {
             if last_row >= budget.max_rows as u64 {
-                return Err(over(format!("rows: {} > {}", last_row + 1, budget.max_rows)));
+                return Err(over(BudgetName::Rows, last_row + 1, budget.max_rows));
             }
         }
     }
@@ -231,7 +232,7 @@ mod tests {
 
     fn refused(stream: &[u8], budget: &WorkbookBudget) -> String {
         match scan_stream(stream, budget) {
-            Err(SheetError::OverBudget(why)) => why,
+            Err(SheetError::OverBudget(why)) => why.to_string(),
             other => panic!("accepted: {other:?}"),
         }
     }

@@ -4,8 +4,9 @@
 //! `table:number-columns-repeated` / `table:number-rows-repeated` calamine expands into a dense
 //! range of every sheet at open.
 
-use super::read::{over, WorkbookBudget};
+use super::read::{over, over_counted, over_limit, WorkbookBudget};
 use super::SheetError;
+use crate::budget::{BudgetName, Counted};
 use quick_xml::events::{BytesStart, Event};
 use std::io::{BufReader, Cursor, Read};
 
@@ -20,11 +21,7 @@ pub(super) fn zip_parts(bytes: &[u8], budget: &WorkbookBudget) -> Result<(), She
         let name = entry.name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
         if name.ends_with("sharedstrings.xml") || name.ends_with("sharedstrings.bin") {
             if entry.size() > budget.max_shared_strings_bytes {
-                return Err(over(format!(
-                    "shared strings: {} bytes > {}",
-                    entry.size(),
-                    budget.max_shared_strings_bytes
-                )));
+                return Err(over(BudgetName::SharedStringBytes, entry.size(), budget.max_shared_strings_bytes));
             }
             // The declared size may lie: what is read is counted too.
             let limited = entry.take(budget.max_shared_strings_bytes + 1);
@@ -33,13 +30,13 @@ pub(super) fn zip_parts(bytes: &[u8], budget: &WorkbookBudget) -> Result<(), She
             } else {
                 let read = std::io::copy(&mut { limited }, &mut std::io::sink()).unwrap_or(0);
                 if read > budget.max_shared_strings_bytes {
-                    return Err(over(format!("shared strings: > {} bytes", budget.max_shared_strings_bytes)));
+                    return Err(over_limit(BudgetName::SharedStringBytes, budget.max_shared_strings_bytes));
                 }
             }
         } else if name.contains("worksheets/") && name.ends_with(".xml") {
             merged_regions += merge_cells(entry)?;
             if merged_regions > budget.max_merged_regions {
-                return Err(over(format!("merged regions: > {}", budget.max_merged_regions)));
+                return Err(over_limit(BudgetName::MergedRegions, budget.max_merged_regions));
             }
         } else if name == "content.xml" {
             ods_tables(entry, budget)?;
@@ -73,13 +70,13 @@ fn shared_strings<R: Read>(part: R, budget: &WorkbookBudget) -> Result<(), Sheet
                 "sst" => {
                     let declared = count_attribute(&e, "uniqueCount", 0).unwrap_or(0);
                     if declared > max {
-                        return Err(over(format!("shared strings: {declared} declared > {max}")));
+                        return Err(over_counted(BudgetName::SharedStrings, declared, max, Counted::Declared));
                     }
                 }
                 "si" => {
                     count += 1;
                     if count > max {
-                        return Err(over(format!("shared strings: > {max}")));
+                        return Err(over_limit(BudgetName::SharedStrings, max));
                     }
                 }
                 _ => {}
@@ -90,7 +87,7 @@ fn shared_strings<R: Read>(part: R, budget: &WorkbookBudget) -> Result<(), Sheet
         buffer.clear();
     }
     if reader.buffer_position() > budget.max_shared_strings_bytes {
-        return Err(over(format!("shared strings: > {} bytes", budget.max_shared_strings_bytes)));
+        return Err(over_limit(BudgetName::SharedStringBytes, budget.max_shared_strings_bytes));
     }
     Ok(())
 }
@@ -207,7 +204,7 @@ fn ods_tables<R: Read>(part: R, budget: &WorkbookBudget) -> Result<(), SheetErro
 fn end_cell(row: &mut TableRow, cell: Option<(u64, bool, u64)>, budget: &WorkbookBudget) -> Result<(), SheetError> {
     let Some((repeats, valued, bytes)) = cell else { return Ok(()) };
     if bytes > budget.max_cell_text_bytes as u64 {
-        return Err(over(format!("cell text: {bytes} bytes > {}", budget.max_cell_text_bytes)));
+        return Err(over(BudgetName::CellText, bytes, budget.max_cell_text_bytes));
     }
     row.cols = row.cols.saturating_add(repeats);
     if valued {
@@ -231,7 +228,7 @@ fn end_row(
         return Ok(());
     }
     if table.rows > budget.max_rows as u64 {
-        return Err(over(format!("rows: {} > {}", table.rows, budget.max_rows)));
+        return Err(over(BudgetName::Rows, table.rows, budget.max_rows));
     }
     table.first_row.get_or_insert(start);
     table.end_row = table.rows;
@@ -239,11 +236,11 @@ fn end_row(
     table.pushed = table.pushed.saturating_add(row.end_col);
     let laid_out = before.saturating_add(table.laid_out());
     if laid_out > budget.max_cells as u64 {
-        return Err(over(format!("cells: {laid_out} laid out > {}", budget.max_cells)));
+        return Err(over_counted(BudgetName::Cells, laid_out, budget.max_cells, Counted::LaidOut));
     }
     *text_bytes = text_bytes.saturating_add(row.text_bytes.saturating_mul(row.repeats));
     if *text_bytes > budget.max_text_bytes as u64 {
-        return Err(over(format!("text of all cells: > {} bytes", budget.max_text_bytes)));
+        return Err(over_limit(BudgetName::AllCellText, budget.max_text_bytes));
     }
     Ok(())
 }

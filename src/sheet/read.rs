@@ -5,6 +5,7 @@
 //! declared range, a repeat count or a far-away cell is refused before anything is allocated.
 
 use super::{Grid, SheetError};
+use crate::budget::{BudgetHit, BudgetName, Counted};
 use crate::sniff::Kind;
 use calamine::{Data, DataRef, Reader};
 use std::io::Cursor;
@@ -69,27 +70,38 @@ impl<'b> Tally<'b> {
         let budget = self.budget;
         self.cells += 1;
         if self.cells > budget.max_cells {
-            return Err(over(format!("cells: > {}", budget.max_cells)));
+            return Err(over_limit(BudgetName::Cells, budget.max_cells));
         }
         if row >= budget.max_rows {
-            return Err(over(format!("rows: {} > {}", row as u64 + 1, budget.max_rows)));
+            return Err(over(BudgetName::Rows, row as u64 + 1, budget.max_rows));
         }
         if text_bytes > budget.max_cell_text_bytes {
-            return Err(over(format!("cell text: {text_bytes} bytes > {}", budget.max_cell_text_bytes)));
+            return Err(over(BudgetName::CellText, text_bytes, budget.max_cell_text_bytes));
         }
         if col >= budget.max_columns {
             return Ok(false);
         }
         self.text_bytes += text_bytes;
         if self.text_bytes > budget.max_text_bytes {
-            return Err(over(format!("text of all cells: > {} bytes", budget.max_text_bytes)));
+            return Err(over_limit(BudgetName::AllCellText, budget.max_text_bytes));
         }
         Ok(true)
     }
 }
 
-pub(super) fn over(detail: String) -> SheetError {
-    SheetError::OverBudget(detail)
+/// Over a budget, with what was used.
+pub(super) fn over(name: BudgetName, used: impl TryInto<u64>, limit: impl TryInto<u64>) -> SheetError {
+    SheetError::OverBudget(BudgetHit::new(name, used, limit))
+}
+
+/// Over a budget, reading stopped at its limit.
+pub(super) fn over_limit(name: BudgetName, limit: impl TryInto<u64>) -> SheetError {
+    SheetError::OverBudget(BudgetHit::over(name, limit))
+}
+
+/// Over a budget by a count the file declares or that its repeats lay out.
+pub(super) fn over_counted(name: BudgetName, used: u64, limit: impl TryInto<u64>, counted: Counted) -> SheetError {
+    SheetError::OverBudget(BudgetHit::new(name, used, limit).counted(counted))
 }
 
 /// The text length of a value as calamine hands it over (numbers are short).
@@ -146,7 +158,7 @@ pub(super) fn calamine_grids(
         calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| SheetError::Corrupt(e.to_string()))?;
     let names = book.sheet_names();
     if names.len() > budget.max_sheets {
-        return Err(over(format!("sheets: {} > {}", names.len(), budget.max_sheets)));
+        return Err(over(BudgetName::Sheets, names.len(), budget.max_sheets));
     }
     let mut tally = Tally::new(budget);
     let mut grids = Vec::new();
@@ -158,7 +170,7 @@ pub(super) fn calamine_grids(
         let merges = merged_regions_of(&mut book, &name);
         merged_regions += merges.len();
         if merged_regions > budget.max_merged_regions {
-            return Err(over(format!("merged regions: {merged_regions} > {}", budget.max_merged_regions)));
+            return Err(over(BudgetName::MergedRegions, merged_regions, budget.max_merged_regions));
         }
         let mut grid = dense(cells);
         fill_merged(&mut grid, &merges, budget)?;
@@ -248,7 +260,7 @@ pub(super) fn fill_merged(
             }
             filled += end - c0;
             if filled > budget.max_cells {
-                return Err(over(format!("merged cells: > {}", budget.max_cells)));
+                return Err(over_limit(BudgetName::MergedCells, budget.max_cells));
             }
             row[c0..end].iter_mut().for_each(|cell| *cell = value.clone());
         }
@@ -293,7 +305,7 @@ pub(super) fn csv_grid(bytes: &[u8], budget: &WorkbookBudget) -> Result<Grid, Sh
             }
         };
         if line > budget.max_rows {
-            return Err(over(format!("rows: > {}", budget.max_rows)));
+            return Err(over_limit(BudgetName::Rows, budget.max_rows));
         }
         while grid.len() + 1 < line {
             grid.push(Vec::new());
@@ -323,7 +335,7 @@ fn check_csv_records(bytes: &[u8], max_bytes: usize) -> Result<(), SheetError> {
             _ => {}
         }
         if at + 1 - start > max_bytes {
-            return Err(over(format!("csv line length: > {max_bytes} bytes")));
+            return Err(over_limit(BudgetName::CsvLineLength, max_bytes));
         }
     }
     Ok(())
@@ -339,7 +351,7 @@ mod tests {
 
     fn over_budget(result: Result<impl std::fmt::Debug, SheetError>) -> String {
         match result {
-            Err(SheetError::OverBudget(why)) => why,
+            Err(SheetError::OverBudget(why)) => why.to_string(),
             other => panic!("not over budget: {other:?}"),
         }
     }

@@ -130,7 +130,7 @@ pub enum PublicKey {
     Rsa { modulus: Vec<u8>, exponent: Vec<u8> },
     Ec { curve: Curve, point: Vec<u8> },
     Ed25519(Vec<u8>),
-    Unsupported(String),
+    Unsupported(Unsupported),
 }
 
 impl PublicKey {
@@ -139,19 +139,19 @@ impl PublicKey {
         match algorithm.oid.as_str() {
             "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => rsa_key(key)
                 .map(|(modulus, exponent)| PublicKey::Rsa { modulus, exponent })
-                .unwrap_or_else(|| PublicKey::Unsupported("malformed RSA key".into())),
+                .unwrap_or(PublicKey::Unsupported(Unsupported::MalformedRsaKey)),
             "1.2.840.10045.2.1" => {
                 let curve = algorithm.params_tlv().and_then(|p| der::oid(&p).ok());
                 match curve.as_deref() {
                     Some("1.2.840.10045.3.1.7") => PublicKey::Ec { curve: Curve::P256, point: key.to_vec() },
                     Some("1.3.132.0.34") => PublicKey::Ec { curve: Curve::P384, point: key.to_vec() },
                     Some("1.3.132.0.35") => PublicKey::Ec { curve: Curve::P521, point: key.to_vec() },
-                    other => PublicKey::Unsupported(format!("EC curve {}", other.unwrap_or("?"))),
+                    other => PublicKey::Unsupported(Unsupported::EcCurve(other.map(str::to_string))),
                 }
             }
             "1.3.101.112" => PublicKey::Ed25519(key.to_vec()),
-            "1.3.101.113" => PublicKey::Unsupported("Ed448".into()),
-            other => PublicKey::Unsupported(other.to_string()),
+            "1.3.101.113" => PublicKey::Unsupported(Unsupported::KeyAlgorithm("Ed448".into())),
+            other => PublicKey::Unsupported(Unsupported::KeyAlgorithm(other.to_string())),
         }
     }
 
@@ -175,7 +175,9 @@ impl PublicKey {
             PublicKey::Rsa { .. } => "RSA".into(),
             PublicKey::Ec { curve, .. } => format!("ECDSA {curve:?}").replace("P", "P-"),
             PublicKey::Ed25519(_) => "Ed25519".into(),
-            PublicKey::Unsupported(what) => what.clone(),
+            PublicKey::Unsupported(Unsupported::MalformedRsaKey) => "RSA".into(),
+            PublicKey::Unsupported(Unsupported::EcCurve(curve)) => format!("ECDSA {}", curve.as_deref().unwrap_or("?")),
+            PublicKey::Unsupported(other) => other.name().unwrap_or("?").to_string(),
         }
     }
 }
@@ -195,16 +197,55 @@ fn rsa_key(key: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
     /// The mathematics says no.
-    Invalid(String),
+    Invalid(SignatureFault),
     /// An algorithm or key we cannot check: not a proof of forgery, but not verified either.
-    Unsupported(String),
+    Unsupported(Unsupported),
 }
 
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+/// How a signature verifiably fails.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(tag = "fault", content = "algorithm", rename_all = "kebab-case")]
+pub enum SignatureFault {
+    /// The signature value is not the key holder's over these bytes (`RSA`, `ECDSA`…).
+    DoesNotMatch(String),
+    /// An RSA signature whose padding is not PKCS#1 v1.5.
+    BadPadding,
+    /// The signature value cannot be decoded, or lies out of range for its key.
+    MalformedSignature(String),
+    /// The certificate's public key cannot be used.
+    MalformedKey(String),
+    /// The algorithm's parameters cannot be read, or are impossible (a salt longer than the key).
+    BadParameters(String),
+    /// The signature algorithm is not one for the certificate's key.
+    KeyMismatch,
+}
+
+/// What this verifier cannot check, by kind and name (names and OIDs read the same in any language).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(tag = "kind", content = "name", rename_all = "kebab-case")]
+pub enum Unsupported {
+    /// The signer info's digest algorithm (its OID), or none that names one.
+    Digest(Option<String>),
+    SignatureAlgorithm(String),
+    /// The hash RSASSA-PSS is used with.
+    PssHash(String),
+    /// A public key of this algorithm (a name or an OID).
+    KeyAlgorithm(String),
+    /// An elliptic-curve key on this curve (its OID), or on none named.
+    EcCurve(Option<String>),
+    /// An RSA public key that cannot be decoded.
+    MalformedRsaKey,
+}
+
+impl Unsupported {
+    /// The algorithm's name or OID, when it has one.
+    pub fn name(&self) -> Option<&str> {
         match self {
-            Failure::Invalid(why) => write!(f, "{why}"),
-            Failure::Unsupported(what) => write!(f, "unsupported: {what}"),
+            Unsupported::Digest(name) | Unsupported::EcCurve(name) => name.as_deref(),
+            Unsupported::SignatureAlgorithm(name) | Unsupported::PssHash(name) | Unsupported::KeyAlgorithm(name) => {
+                Some(name)
+            }
+            Unsupported::MalformedRsaKey => None,
         }
     }
 }
@@ -220,7 +261,7 @@ enum Scheme {
 
 fn scheme(algorithm: &Algorithm, digest: Option<DigestAlgorithm>) -> Result<Scheme, Failure> {
     use DigestAlgorithm::*;
-    let need = |d: Option<DigestAlgorithm>| d.ok_or_else(|| Failure::Unsupported("digest algorithm".into()));
+    let need = |d: Option<DigestAlgorithm>| d.ok_or(Failure::Unsupported(Unsupported::Digest(None)));
     Ok(match algorithm.oid.as_str() {
         "1.2.840.113549.1.1.1" => Scheme::Pkcs1(need(digest)?),
         "1.2.840.113549.1.1.5" | "1.3.14.3.2.29" => Scheme::Pkcs1(Sha1),
@@ -242,7 +283,7 @@ fn scheme(algorithm: &Algorithm, digest: Option<DigestAlgorithm>) -> Result<Sche
         "2.16.840.1.101.3.4.3.11" => Scheme::Ecdsa(Sha3_384),
         "2.16.840.1.101.3.4.3.12" => Scheme::Ecdsa(Sha3_512),
         "1.3.101.112" => Scheme::Ed25519,
-        other => return Err(Failure::Unsupported(format!("signature algorithm {}", algorithm_name(other)))),
+        other => return Err(Failure::Unsupported(Unsupported::SignatureAlgorithm(algorithm_name(other)))),
     })
 }
 
@@ -255,9 +296,10 @@ fn pss_params(algorithm: &Algorithm) -> Result<Scheme, Failure> {
             let inner = item.children().next().and_then(|i| i.ok());
             match (item.tag, inner) {
                 (0xa0, Some(inner)) => {
-                    let hash = Algorithm::parse(&inner).map_err(|e| Failure::Invalid(e.to_string()))?;
+                    let hash = Algorithm::parse(&inner)
+                        .map_err(|_| Failure::Invalid(SignatureFault::BadParameters("RSASSA-PSS".into())))?;
                     digest = DigestAlgorithm::from_oid(&hash.oid)
-                        .ok_or_else(|| Failure::Unsupported(format!("PSS hash {}", hash.oid)))?;
+                        .ok_or_else(|| Failure::Unsupported(Unsupported::PssHash(hash.oid.clone())))?;
                 }
                 (0xa2, Some(inner)) if inner.tag == der::INTEGER => {
                     salt = der::unsigned(inner.content)
@@ -309,14 +351,14 @@ pub fn verify(
     parts: &[&[u8]],
     signature: &[u8],
 ) -> Result<(), Failure> {
-    let invalid = |why: &str| Failure::Invalid(why.to_string());
+    let invalid = Failure::Invalid;
     match (scheme(algorithm, digest)?, key) {
         (Scheme::Pkcs1(digest), PublicKey::Rsa { modulus, exponent }) => {
             pkcs1_v15(modulus, exponent, digest, &digest.digest(parts), signature)
         }
         (Scheme::Pss { digest, salt }, PublicKey::Rsa { modulus, exponent }) => {
             if salt > der::unsigned(modulus).len() {
-                return Err(invalid("RSASSA-PSS salt longer than the key"));
+                return Err(invalid(SignatureFault::BadParameters("RSASSA-PSS".into())));
             }
             let key = rsa_public(modulus, exponent)?;
             let hashed = digest.digest(parts);
@@ -327,29 +369,31 @@ pub fn verify(
                 DigestAlgorithm::Sha256 => Pss::new_with_salt::<sha2::Sha256>(salt),
                 DigestAlgorithm::Sha384 => Pss::new_with_salt::<sha2::Sha384>(salt),
                 DigestAlgorithm::Sha512 => Pss::new_with_salt::<sha2::Sha512>(salt),
-                other => return Err(Failure::Unsupported(format!("PSS with {}", other.name()))),
+                other => return Err(Failure::Unsupported(Unsupported::PssHash(other.name().to_string()))),
             };
-            key.verify(padding, &hashed, signature).map_err(|_| invalid("RSASSA-PSS verification failed"))
+            key.verify(padding, &hashed, signature)
+                .map_err(|_| invalid(SignatureFault::DoesNotMatch("RSASSA-PSS".into())))
         }
         (Scheme::Ecdsa(digest), PublicKey::Ec { curve, point }) => {
             ecdsa_verify(*curve, point, &digest.digest(parts), signature)
         }
         (Scheme::Ed25519, PublicKey::Ed25519(key)) => {
             use ed25519_dalek::Verifier;
-            let key: [u8; 32] = key.as_slice().try_into().map_err(|_| invalid("malformed Ed25519 key"))?;
-            let key = ed25519_dalek::VerifyingKey::from_bytes(&key).map_err(|_| invalid("malformed Ed25519 key"))?;
-            let signature =
-                ed25519_dalek::Signature::from_slice(signature).map_err(|_| invalid("malformed Ed25519 signature"))?;
-            key.verify(&parts.concat(), &signature).map_err(|_| invalid("Ed25519 verification failed"))
+            let malformed_key = || invalid(SignatureFault::MalformedKey("Ed25519".into()));
+            let key: [u8; 32] = key.as_slice().try_into().map_err(|_| malformed_key())?;
+            let key = ed25519_dalek::VerifyingKey::from_bytes(&key).map_err(|_| malformed_key())?;
+            let signature = ed25519_dalek::Signature::from_slice(signature)
+                .map_err(|_| invalid(SignatureFault::MalformedSignature("Ed25519".into())))?;
+            key.verify(&parts.concat(), &signature).map_err(|_| invalid(SignatureFault::DoesNotMatch("Ed25519".into())))
         }
-        (_, PublicKey::Unsupported(what)) => Err(Failure::Unsupported(format!("public key {what}"))),
-        _ => Err(invalid("the signature algorithm does not match the key")),
+        (_, PublicKey::Unsupported(what)) => Err(Failure::Unsupported(what.clone())),
+        _ => Err(invalid(SignatureFault::KeyMismatch)),
     }
 }
 
 fn rsa_public(modulus: &[u8], exponent: &[u8]) -> Result<RsaPublicKey, Failure> {
     RsaPublicKey::new_with_max_size(BigUint::from_bytes_be(modulus), BigUint::from_bytes_be(exponent), 16384)
-        .map_err(|e| Failure::Invalid(format!("RSA key: {e}")))
+        .map_err(|_| Failure::Invalid(SignatureFault::MalformedKey("RSA".into())))
 }
 
 /// EMSA-PKCS1-v1_5 by hand: the public operation, then the padding and the DigestInfo. Accepts a
@@ -361,19 +405,20 @@ fn pkcs1_v15(
     hashed: &[u8],
     signature: &[u8],
 ) -> Result<(), Failure> {
-    let invalid = |why: &str| Err(Failure::Invalid(why.to_string()));
+    let invalid = |fault: SignatureFault| Err(Failure::Invalid(fault));
     let key = rsa_public(modulus, exponent)?;
     let size = der::unsigned(modulus).len();
     let value = BigUint::from_bytes_be(signature);
     if signature.len() > size || value >= BigUint::from_bytes_be(modulus) {
-        return invalid("RSA signature out of range");
+        return invalid(SignatureFault::MalformedSignature("RSA".into()));
     }
-    let encoded = rsa::hazmat::rsa_encrypt(&key, &value).map_err(|e| Failure::Invalid(e.to_string()))?;
+    let encoded = rsa::hazmat::rsa_encrypt(&key, &value)
+        .map_err(|_| Failure::Invalid(SignatureFault::MalformedSignature("RSA".into())))?;
     // The block must be exactly 01 FF…FF 00 DigestInfo (the leading 00 is dropped by the integer):
     // comparing whole bytes leaves no room for the lenient parsing that forgeries exploit.
     let encoded = encoded.to_bytes_be();
     if encoded.len() + 1 != size {
-        return invalid("RSA padding is not PKCS#1 v1.5");
+        return invalid(SignatureFault::BadPadding);
     }
     let accepted = [true, false].iter().any(|&with_null| {
         let info = digest_info(digest, hashed, with_null);
@@ -388,7 +433,7 @@ fn pkcs1_v15(
     if accepted {
         Ok(())
     } else {
-        invalid("RSA signature does not match the digest")
+        invalid(SignatureFault::DoesNotMatch("RSA".into()))
     }
 }
 
@@ -424,7 +469,7 @@ fn oid_der(dotted: &str) -> Vec<u8> {
 }
 
 fn ecdsa_verify(curve: Curve, point: &[u8], hashed: &[u8], signature: &[u8]) -> Result<(), Failure> {
-    let invalid = |why: &str| Failure::Invalid(why.to_string());
+    let invalid = Failure::Invalid;
     // A digest shorter than the field is the same integer left-padded (SEC 1 §4.1.4).
     let padded = |size: usize| {
         let mut out = vec![0u8; size.saturating_sub(hashed.len())];
@@ -433,10 +478,12 @@ fn ecdsa_verify(curve: Curve, point: &[u8], hashed: &[u8], signature: &[u8]) -> 
     };
     macro_rules! check {
         ($module:ident, $size:expr) => {{
-            let key = $module::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| invalid("malformed EC key"))?;
-            let signature =
-                $module::ecdsa::Signature::from_der(signature).map_err(|_| invalid("malformed ECDSA signature"))?;
-            key.verify_prehash(&padded($size), &signature).map_err(|_| invalid("ECDSA verification failed"))
+            let key = $module::ecdsa::VerifyingKey::from_sec1_bytes(point)
+                .map_err(|_| invalid(SignatureFault::MalformedKey("EC".into())))?;
+            let signature = $module::ecdsa::Signature::from_der(signature)
+                .map_err(|_| invalid(SignatureFault::MalformedSignature("ECDSA".into())))?;
+            key.verify_prehash(&padded($size), &signature)
+                .map_err(|_| invalid(SignatureFault::DoesNotMatch("ECDSA".into())))
         }};
     }
     match curve {

@@ -1,8 +1,8 @@
 //! The per-file signature budgets as they are spent: bytes hashed, revocation bytes read, revisions
-//! compared. Every charge either fits or names the budget it would cross, in the
-//! `"name: used > limit"` form of `Outcome::OverBudget`.
+//! compared. Every charge either fits or names the budget it would cross, with its numbers.
 
 use super::Budget;
+use crate::budget::{BudgetHit, BudgetName};
 use std::cell::Cell;
 
 pub(super) struct Meter {
@@ -29,10 +29,10 @@ impl Meter {
     }
 
     /// `bytes` more to hash over signed ranges.
-    pub fn hash(&self, bytes: u64) -> Result<(), String> {
+    pub fn hash(&self, bytes: u64) -> Result<(), BudgetHit> {
         let total = self.hashed.get().saturating_add(bytes);
         if total > self.max_hashed_bytes {
-            return Err(format!("hashed bytes: {total} > {}", self.max_hashed_bytes));
+            return Err(BudgetHit::new(BudgetName::HashedBytes, total, self.max_hashed_bytes));
         }
         self.hashed.set(total);
         Ok(())
@@ -44,29 +44,29 @@ impl Meter {
     }
 
     /// `bytes` more of CRLs or OCSP responses.
-    pub fn revocation(&self, bytes: usize) -> Result<(), String> {
+    pub fn revocation(&self, bytes: usize) -> Result<(), BudgetHit> {
         let total = self.revocation.get().saturating_add(bytes);
         if total > self.max_revocation_bytes {
-            return Err(format!("revocation bytes: {total} > {}", self.max_revocation_bytes));
+            return Err(BudgetHit::new(BudgetName::RevocationBytes, total, self.max_revocation_bytes));
         }
         self.revocation.set(total);
         Ok(())
     }
 
     /// One more revision pair compared.
-    pub fn revision(&self) -> Result<(), String> {
+    pub fn revision(&self) -> Result<(), BudgetHit> {
         let total = self.revisions.get() + 1;
         if total > self.max_revisions {
-            return Err(format!("revisions: {total} > {}", self.max_revisions));
+            return Err(BudgetHit::new(BudgetName::Revisions, total, self.max_revisions));
         }
         self.revisions.set(total);
         Ok(())
     }
 
     /// A CMS with `count` certificates.
-    pub fn certificates(&self, count: usize) -> Result<(), String> {
+    pub fn certificates(&self, count: usize) -> Result<(), BudgetHit> {
         if count > self.max_certificates {
-            return Err(format!("certificates: {count} > {}", self.max_certificates));
+            return Err(BudgetHit::new(BudgetName::Certificates, count, self.max_certificates));
         }
         Ok(())
     }

@@ -11,16 +11,19 @@ pub mod crypto;
 pub mod der;
 pub mod diff;
 mod meter;
+mod problem;
 pub mod revision;
 pub mod revocation;
 pub mod trust;
 mod verify;
 
 use super::Budget;
+use crate::budget::{BudgetHit, BudgetName};
 use diff::{Change, ModificationLevel};
 use jiff::Timestamp;
 use lopdf::{Document, Object, ObjectId};
 use meter::Meter;
+pub use problem::{ByteRangeFault, SignatureProblem, TimestampFault};
 use revision::Coverage;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -46,45 +49,6 @@ pub enum TimeSource {
     SignedAttribute,
     #[serde(rename = "M")]
     M,
-}
-
-/// Why a verdict is not the good one, as data; the checks put it into words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(tag = "problem", content = "detail", rename_all = "kebab-case")]
-pub enum SignatureProblem {
-    /// `/ByteRange` cannot be used (missing, odd, negative, past the end of the file).
-    ByteRange(String),
-    /// `/Contents` is not a CMS SignedData we can read.
-    NotCms(String),
-    UnsupportedSubfilter(String),
-    /// The signer's certificate is not in the signature.
-    NoSignerCertificate,
-    NoMessageDigest,
-    DigestMismatch,
-    /// adbe.pkcs7.sha1: the encapsulated digest is not the SHA-1 of the signed bytes.
-    EncapsulatedDigestMismatch,
-    /// The cryptographic check failed.
-    SignatureFailure(String),
-    /// An algorithm or key this verifier does not support.
-    Unsupported(String),
-    /// A signature timestamp token is present but does not verify.
-    TimestampInvalid(String),
-    Untrusted(TrustProblem),
-    /// Coverage is not a whole revision.
-    PartialCoverage,
-    /// A revision could not be read to compare it.
-    RevisionUnreadable(String),
-    /// More than one signer info: only the first was checked.
-    SeveralSignerInfos(usize),
-    /// Verification stopped at a per-file budget (named, with the numbers): the signature is
-    /// neither valid nor broken, it could not be verified.
-    OverBudget(String),
-    /// Embedded revocation data (CRL or OCSP, signed by the issuer) revokes the signer's certificate
-    /// at or before the signing time.
-    Revoked {
-        at: Timestamp,
-        source: String,
-    },
 }
 
 /// One later revision and what it changed.
@@ -164,9 +128,9 @@ impl SignatureFacts {
     }
 
     /// The budget that stopped this signature's verification, if one did.
-    pub fn budget_hit(&self) -> Option<&str> {
+    pub fn budget_hit(&self) -> Option<&BudgetHit> {
         self.problems.iter().find_map(|p| match p {
-            SignatureProblem::OverBudget(which) => Some(which.as_str()),
+            SignatureProblem::OverBudget(which) => Some(which),
             _ => None,
         })
     }
@@ -215,7 +179,7 @@ pub fn extract(doc: &Document, bytes: &[u8], trust: &TrustStore, budget: &Budget
             Err(_) => Vec::new(),
         };
         if position >= budget.max_signatures {
-            let which = format!("signatures: {} > {}", dictionaries.len(), budget.max_signatures);
+            let which = BudgetHit::new(BudgetName::Signatures, dictionaries.len(), budget.max_signatures);
             facts.problems.push(SignatureProblem::OverBudget(which));
             found.push((range_end(&byte_range), facts));
             continue;
@@ -262,7 +226,7 @@ pub fn extract(doc: &Document, bytes: &[u8], trust: &TrustStore, budget: &Budget
 }
 
 /// The first budget that stopped a signature's verification, if any.
-pub fn budget_hit(signatures: &[SignatureFacts]) -> Option<&str> {
+pub fn budget_hit(signatures: &[SignatureFacts]) -> Option<&BudgetHit> {
     signatures.iter().find_map(SignatureFacts::budget_hit)
 }
 
@@ -354,7 +318,7 @@ struct Prefixes<'a> {
 
 impl Prefixes<'_> {
     /// What revision `later` changed, compared once per file; `Err` names the budget that stopped it.
-    fn changes(&mut self, later: usize, meter: &Meter) -> Result<Result<Vec<Change>, String>, String> {
+    fn changes(&mut self, later: usize, meter: &Meter) -> Result<Result<Vec<Change>, String>, BudgetHit> {
         if let Some(known) = self.compared.get(&later) {
             return Ok(known.clone());
         }

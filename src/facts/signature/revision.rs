@@ -4,6 +4,7 @@
 //! trailer of a linearised file, not a revision. Each revision prefix of the file is itself a
 //! complete PDF, which is how the revisions are later compared.
 
+use super::ByteRangeFault;
 use regex::bytes::Regex;
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -73,9 +74,12 @@ impl Coverage {
 /// The signed byte ranges as slices of the file, or why they cannot be taken. A range running past
 /// the end of the file is read short, as pyHanko reads it (the digest then decides); the second
 /// value says so.
-pub fn signed_slices<'a>(bytes: &'a [u8], byte_range: &[i64]) -> Result<(Vec<&'a [u8]>, Option<String>), String> {
+pub fn signed_slices<'a>(
+    bytes: &'a [u8],
+    byte_range: &[i64],
+) -> Result<(Vec<&'a [u8]>, Option<ByteRangeFault>), ByteRangeFault> {
     if byte_range.is_empty() || !byte_range.len().is_multiple_of(2) {
-        return Err(format!("/ByteRange has {} numbers", byte_range.len()));
+        return Err(ByteRangeFault::Count(byte_range.len()));
     }
     let mut slices = Vec::with_capacity(byte_range.len() / 2);
     let mut short = None;
@@ -83,19 +87,17 @@ pub fn signed_slices<'a>(bytes: &'a [u8], byte_range: &[i64]) -> Result<(Vec<&'a
     for (index, pair) in byte_range.chunks(2).enumerate() {
         let (start, length) = (pair[0], pair[1]);
         if start < 0 || length < 0 {
-            return Err("/ByteRange has a negative number".into());
+            return Err(ByteRangeFault::Negative);
         }
         // ISO 32000: the ranges are in ascending order and do not overlap; otherwise the same bytes
         // could be hashed again and again.
         if index > 0 && start < previous_end {
-            return Err(format!(
-                "/ByteRange ranges overlap or are out of order (a range starts at {start}, before {previous_end})"
-            ));
+            return Err(ByteRangeFault::Overlap { start, previous_end });
         }
         previous_end = start.saturating_add(length);
         let end = (start as u128) + (length as u128);
         if end > bytes.len() as u128 {
-            short = Some(format!("/ByteRange runs to byte {end}, past the end of the file ({} bytes)", bytes.len()));
+            short = Some(ByteRangeFault::PastEnd { end: end as u64, file_bytes: bytes.len() as u64 });
         }
         let end = end.min(bytes.len() as u128) as usize;
         slices.push(&bytes[(start as usize).min(end)..end]);
@@ -186,10 +188,13 @@ mod tests {
         past[3] += 1000;
         assert_eq!(coverage(&file, &past, 4, &table).0, Coverage::ContiguousBlockFromStart);
         let (slices, short) = signed_slices(&file, &past).unwrap();
-        assert!(short.is_some());
+        let end = (past[2] + past[3]) as u64;
+        assert_eq!(short, Some(ByteRangeFault::PastEnd { end, file_bytes: file.len() as u64 }));
         assert_eq!(slices[1].len() as i64, range[3]);
-        assert!(signed_slices(&file, &[0, -1]).is_err());
-        assert!(signed_slices(&file, &[0, 1, 2]).is_err());
+        assert_eq!(signed_slices(&file, &[0, -1]).unwrap_err(), ByteRangeFault::Negative);
+        assert_eq!(signed_slices(&file, &[0, 1, 2]).unwrap_err(), ByteRangeFault::Count(3));
+        let overlap = signed_slices(&file, &[0, 10, 5, 10]).unwrap_err();
+        assert_eq!(overlap, ByteRangeFault::Overlap { start: 5, previous_end: 10 });
     }
 
     #[test]

@@ -7,6 +7,7 @@ use super::cms::{self, SignedData};
 use super::crypto::{self, Algorithm, DigestAlgorithm};
 use super::der::{self, Tlv};
 use super::meter::Meter;
+use crate::budget::{BudgetHit, BudgetName};
 use jiff::Timestamp;
 use lopdf::{Document, Object};
 use x509_parser::prelude::FromDer;
@@ -43,10 +44,10 @@ pub struct Revoked {
 
 /// The document's DSS `/CRLs` and `/OCSPs` streams, decompressed within what is left of the
 /// file's revocation budget; `Err` names that budget when the DSS holds more.
-pub(super) fn from_dss(doc: &Document, max_stream_bytes: usize, meter: &Meter) -> Result<RevocationData, String> {
+pub(super) fn from_dss(doc: &Document, max_stream_bytes: usize, meter: &Meter) -> Result<RevocationData, BudgetHit> {
     let mut data = RevocationData::default();
     let Some(dss) = super::catalog_dictionary(doc, b"DSS") else { return Ok(data) };
-    let streams = |key: &[u8]| -> Result<Vec<Vec<u8>>, String> {
+    let streams = |key: &[u8]| -> Result<Vec<Vec<u8>>, BudgetHit> {
         let Ok(items) = dss.get(key).and_then(|v| match v {
             Object::Reference(id) => doc.get_object(*id).and_then(Object::as_array),
             other => other.as_array(),
@@ -64,7 +65,7 @@ pub(super) fn from_dss(doc: &Document, max_stream_bytes: usize, meter: &Meter) -
                 Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }))
                     if limit < max_stream_bytes =>
                 {
-                    return Err(format!("revocation bytes: > {}", meter.max_revocation_bytes));
+                    return Err(BudgetHit::over(BudgetName::RevocationBytes, meter.max_revocation_bytes));
                 }
                 Err(_) => continue,
             };

@@ -2,9 +2,9 @@
 
 use super::cert::{self, Certificate};
 use super::cms::{self, SignedData, SignerId};
-use super::crypto::{self, DigestAlgorithm, Failure};
+use super::crypto::{self, DigestAlgorithm, Failure, Unsupported};
 use super::revocation::{self, RevocationData};
-use super::{SignatureFacts, SignatureKind, SignatureProblem, TimeSource, TrustStore};
+use super::{SignatureFacts, SignatureKind, SignatureProblem, TimeSource, TimestampFault, TrustStore};
 
 /// What checking a signer info against its content gave.
 struct SignerCheck {
@@ -164,7 +164,8 @@ fn check_signer(
     facts.signature_algorithm = Some(crypto::algorithm_name(&signer.signature_algorithm.oid));
     let certificate = find_signer_certificate(&signer.id, certificates).cloned();
     let Some(digest) = digest else {
-        facts.problems.push(SignatureProblem::Unsupported(format!("digest {}", signer.digest_algorithm.oid)));
+        let unsupported = Unsupported::Digest(Some(signer.digest_algorithm.oid.clone()));
+        facts.problems.push(SignatureProblem::Unsupported(unsupported));
         return SignerCheck { certificate, intact: false, valid: false };
     };
     let (intact, message): (bool, Vec<&[u8]>) = match &signer.signed_attributes_der {
@@ -248,26 +249,27 @@ fn signature_timestamp(facts: &mut SignatureFacts, signed_data: &SignedData, con
         facts.problems.push(SignatureProblem::OverBudget(which));
         return;
     }
-    let verdict = (|| -> Result<jiff::Timestamp, String> {
-        let token = cms::parse(token.raw).map_err(|e| e.to_string())?;
-        let encapsulated = token.encapsulated.as_deref().ok_or("no TSTInfo")?;
-        let info = cms::tst_info(encapsulated).map_err(|e| e.to_string())?;
-        let algorithm = info.imprint_algorithm.ok_or("unsupported imprint algorithm")?;
+    let verdict = (|| -> Result<jiff::Timestamp, TimestampFault> {
+        let unreadable = |error: super::der::DerError| TimestampFault::Unreadable(error.to_string());
+        let token = cms::parse(token.raw).map_err(unreadable)?;
+        let encapsulated = token.encapsulated.as_deref().ok_or(TimestampFault::NoTstInfo)?;
+        let info = cms::tst_info(encapsulated).map_err(unreadable)?;
+        let algorithm = info.imprint_algorithm.ok_or(TimestampFault::UnsupportedImprint)?;
         if algorithm.digest(&[&signed_data.signer.signature]) != info.imprint {
-            return Err("the token's imprint is not this signature's".into());
+            return Err(TimestampFault::ImprintMismatch);
         }
         let certificates: Vec<Certificate> =
             token.certificates.iter().filter_map(|raw| Certificate::parse(raw)).collect();
         let mut scratch = SignatureFacts::new(None, SignatureKind::DocumentTimestamp, None);
         let check = check_signer(&mut scratch, &token, &certificates, &[encapsulated]);
         if !(check.intact && check.valid) {
-            return Err(format!("{:?}", scratch.problems));
+            return Err(TimestampFault::TokenNotVerified(scratch.problems));
         }
-        let time = info.time.ok_or("no time in the token")?;
+        let time = info.time.ok_or(TimestampFault::NoTime)?;
         // An unsigned attribute can be swapped after signing: only a trusted authority's clock counts.
-        let authority = check.certificate.ok_or("no timestamp authority certificate")?;
+        let authority = check.certificate.ok_or(TimestampFault::NoAuthorityCertificate)?;
         if context.trust.validate(&authority, &certificates, time).problem.is_some() {
-            return Err(format!("the timestamp authority \"{}\" is not trusted", authority.subject));
+            return Err(TimestampFault::UntrustedAuthority(authority.subject));
         }
         Ok(time)
     })();

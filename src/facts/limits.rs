@@ -1,5 +1,5 @@
 //! The limits every parser runs under, in one place: the PDF readers', the signature checks', the
-//! workbook readers' (kept beside their reader) and the zip reader's.
+//! workbook readers' (kept beside their reader) and the zip reader's. What a hit says: [`crate::budget`].
 
 use super::memory;
 use std::time::Duration;
