@@ -196,7 +196,15 @@ pub fn check_streamed(config: &Config) -> Result<Streamed, Error> {
         })
     });
     if let Some(why) = reader.finish() {
-        notes.push(lang.pick(format!("không ghi được bộ nhớ đệm: {why}"), format!("cache not written: {why}")));
+        // The store's own error is English: a Vietnamese note says what to look at instead.
+        notes.push(
+            lang.pick(
+                "không ghi được bộ nhớ đệm (hãy kiểm tra chỗ trống trên ổ đĩa và quyền ghi thư mục bộ nhớ đệm); \
+             lần chạy sau sẽ đọc lại các tệp"
+                    .to_string(),
+                format!("cache not written: {why}"),
+            ),
+        );
     }
     let Sink { files, findings, mut tally, documents, failed } = sink.into_inner().unwrap_or_else(|e| e.into_inner());
     if let Some(why) = failed {
@@ -204,7 +212,7 @@ pub fn check_streamed(config: &Config) -> Result<Streamed, Error> {
     }
     for why in [&files.kept_in_memory, &findings.kept_in_memory].into_iter().flatten().take(1) {
         notes.push(lang.pick(
-            format!("không tạo được tệp tạm ({why}): kết quả được giữ trong bộ nhớ"),
+            "không tạo được tệp tạm trong thư mục tạm của hệ thống: kết quả được giữ trong bộ nhớ".to_string(),
             format!("no temporary file ({why}): results kept in memory"),
         ));
     }
@@ -299,10 +307,13 @@ impl Sink {
 }
 
 fn spill_error(why: std::io::Error, lang: Lang) -> Error {
-    Error::Spill(lang.pick(
-        format!("không ghi/đọc lại được kết quả tạm (tệp tạm của hệ thống): {why}"),
-        format!("results set aside in a temporary file could not be written or read back: {why}"),
-    ))
+    Error::Spill(
+        lang.pick(
+            "không ghi/đọc lại được kết quả tạm trong thư mục tạm của hệ thống (hãy kiểm tra chỗ trống trên ổ đĩa)"
+                .to_string(),
+            format!("results set aside in a temporary file could not be written or read back: {why}"),
+        ),
+    )
 }
 
 /// Which workbook a unit with several was read for, and which were left and why.
@@ -463,7 +474,11 @@ fn open_cache(
         Ok(cache) => Ok(Some(cache)),
         Err(why) => {
             notes.push(config.lang.pick(
-                format!("không dùng được bộ nhớ đệm ({why}); chạy không có bộ nhớ đệm"),
+                format!(
+                    "không dùng được bộ nhớ đệm ở '{}' (không phải thư mục ghi được, hoặc đang được một lần \
+                     chạy khác dùng); chạy không có bộ nhớ đệm",
+                    dir.display()
+                ),
                 format!("cache unavailable ({why}); running without it"),
             ));
             Ok(None)

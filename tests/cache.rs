@@ -100,3 +100,21 @@ fn the_cache_never_lives_in_the_input_tree() {
     assert!(stderr(&out).contains("--cache"), "{}", stderr(&out));
     assert!(!unit.join("bo-dem").exists(), "nothing written in the input tree");
 }
+
+/// A cache that cannot be opened costs only speed, and the note says so in the run's language:
+/// no English error of the store or the system in a Vietnamese run.
+#[test]
+fn a_cache_that_cannot_be_opened_is_told_in_the_runs_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_folder = dir.path().join("bo-nho-dem");
+    std::fs::write(&not_a_folder, b"a file, not a folder").unwrap();
+    let cache = not_a_folder.to_str().unwrap();
+    let vietnamese = stderr(&check(&["--trust", TRUST, "--cache", cache]));
+    assert!(vietnamese.contains("không dùng được bộ nhớ đệm"), "{vietnamese}");
+    let note = vietnamese.lines().find(|l| l.contains("bộ nhớ đệm")).unwrap();
+    for english in ["error", "directory", "exists", "Not a", "os "] {
+        assert!(!note.contains(english), "English in a Vietnamese note: {note}");
+    }
+    let english = stderr(&check(&["--trust", TRUST, "--cache", cache, "--lang", "en"]));
+    assert!(english.contains("cache unavailable"), "{english}");
+}
