@@ -306,6 +306,19 @@ fn explanations_made_to_slow_the_citation_reader() {
     assert_read("tu-cham.csv", csv);
 }
 
+/// An xls sheet whose first DIMENSIONS record declares about 10^14 cells and whose second is too
+/// short (found by the workbook fuzz target): calamine reserves room for the first before it
+/// refuses the second, and the allocation's failure aborted the whole run. The pre-scan counts the
+/// largest declared range, so the workbook is over budget and the run goes on.
+#[test]
+fn an_xls_declaring_a_huge_range_before_a_broken_record_is_over_budget() {
+    let bytes =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/calamine-xls-dimensions-reserve.xls")).unwrap();
+    let result = kiemchung::sheet::read_workbook_bytes(&bytes, false);
+    assert!(matches!(result, Err(kiemchung::sheet::SheetError::OverBudget(_))), "{result:?}");
+    assert_over_budget("tu-cham.xls", || bytes, "cells: ");
+}
+
 /// Compound files that make calamine's CFB reader panic or loop (found by the workbook fuzz target):
 /// the workbook is corrupt, and the run that discovers it goes on with every file in the report.
 #[test]

@@ -144,7 +144,9 @@ fn scan_sheet(stream: &[u8], budget: &WorkbookBudget) -> Result<SheetExtent, She
             BOF if seen_bof => nested += 1,
             BOF => seen_bof = true,
             EOF => break,
-            DIMENSIONS => extent.declared = declared_cells(data),
+            // calamine reserves at every DIMENSIONS record, even at one followed by a record it
+            // refuses (a short second DIMENSIONS): the largest reservation is what it holds.
+            DIMENSIONS => extent.declared = extent.declared.max(declared_cells(data)),
             MERGE_CELLS => {
                 let count = u16_at(data, 0).unwrap_or(0);
                 if data.len() < 2 + 8 * count as usize {
@@ -266,6 +268,23 @@ mod tests {
         let stream = workbook(&[record(DIMENSIONS, &dims), cell(0, 0)]);
         assert_eq!(refused(&stream, &WorkbookBudget::default()), "cells: 16777217 laid out > 2000000");
         assert_eq!(declared_cells(&dims), 65_536 * 256);
+    }
+
+    #[test]
+    fn a_later_dimensions_record_does_not_hide_an_earlier_declared_range() {
+        // Found by the workbook fuzz target: calamine reserved the first range (about 10^14 cells)
+        // and aborted the process; the scan had kept only the last, short record (0 cells).
+        let mut dims = 0x6c69_6620u32.to_le_bytes().to_vec();
+        dims.extend(0x6964_2065u32.to_le_bytes());
+        dims.extend(0x686eu16.to_le_bytes());
+        dims.extend(0x6b20u16.to_le_bytes());
+        dims.extend([0x65, 0x6d]);
+        let stream = workbook(&[record(DIMENSIONS, &dims), record(DIMENSIONS, &[])]);
+        let declared = declared_cells(&dims);
+        assert!(declared > 100_000_000_000_000, "{declared}");
+        assert_eq!(refused(&stream, &WorkbookBudget::default()), format!("cells: {declared} laid out > 2000000"));
+        let reversed = workbook(&[record(DIMENSIONS, &[]), record(DIMENSIONS, &dims)]);
+        assert_eq!(refused(&reversed, &WorkbookBudget::default()), format!("cells: {declared} laid out > 2000000"));
     }
 
     #[test]
