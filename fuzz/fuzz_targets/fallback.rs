@@ -4,7 +4,7 @@
 //! still take a run down: a stack overflow, memory without bound, a hang.
 #![no_main]
 
-use kiemchung::facts::fallback::pages_text;
+use kiemchung::facts::fallback::{pages_text, FallbackError};
 use kiemchung::facts::fallback_gate::{refusal, GateLimits};
 use kiemchung::facts::Budget;
 use libfuzzer_sys::fuzz_target;
@@ -20,6 +20,14 @@ fuzz_target!(|data: &[u8]| {
         max_form_visits: budget.max_form_visits,
     };
     if refusal(&doc, &pages, &limits).is_none() {
-        let _ = pages_text(data, Duration::from_secs(5));
+        // A run past the deadline is a finding, not an outcome: the gate let through a document
+        // pdf-extract cannot finish, and its thread, abandoned, would go on burning a core (after
+        // two of them the fallback switches itself off, and the rest of the run would not test it).
+        // libFuzzer's own -timeout cannot be relied on here: its alarm may land on that thread.
+        match pages_text(data, Duration::from_secs(5)) {
+            Err(FallbackError::TimedOut) => panic!("pdf-extract ran past its deadline on a document the gate let through"),
+            Err(FallbackError::Disabled) => unreachable!("the fallback switched itself off"),
+            _ => {}
+        }
     }
 });
