@@ -59,6 +59,7 @@ budget_names! {
     DecompressedBytes => "decompressed bytes", "dung lượng sau giải nén", NamedBytes;
     FormVisits => "form XObject visits", "số lần vẽ khối nội dung dùng lại", Count;
     FormDepth => "form XObject depth", "số lớp khối nội dung lồng nhau", Count;
+    PageTreeDepth => "page tree depth", "số cấp của cây trang", Count;
     PageOperators => "operators", "số lệnh vẽ", Count;
     CmapRanges => "CMap ranges", "số khoảng mã trong bảng mã phông chữ", Count;
     CmapCodes => "CMap codes", "số mã trong bảng mã phông chữ", Count;

@@ -159,6 +159,34 @@ fn forms_nested_deep_or_in_a_cycle_do_not_kill_the_run_through_the_fallback() {
     }
 }
 
+/// A second page without a MediaBox whose /Parent chain loops (found by the fallback fuzz target):
+/// the first page's undecodable text sends the document to pdf-extract, which climbs the second
+/// page's chain for its MediaBox for ever, its thread busy past every deadline.
+#[test]
+fn a_page_tree_whose_parents_loop_is_not_handed_to_the_fallback() {
+    let mut doc = Document::with_version("1.5");
+    let font = undecodable_font(&mut doc);
+    let content = doc.add_object(Stream::new(dictionary! {}, UNDECODABLE_TEXT.to_vec()));
+    let resources = dictionary! { "Font" => dictionary! { "F1" => font } };
+    let (root, upper, lower) = (doc.new_object_id(), doc.new_object_id(), doc.new_object_id());
+    let readable = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => root, "Contents" => content, "Resources" => resources.clone(),
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+    });
+    let looped = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => lower, "Contents" => content, "Resources" => resources,
+    });
+    doc.objects.insert(lower, Object::Dictionary(dictionary! { "Type" => "Pages", "Parent" => upper }));
+    doc.objects.insert(upper, Object::Dictionary(dictionary! { "Type" => "Pages", "Parent" => lower }));
+    let kids = vec![readable.into(), looped.into()];
+    doc.objects.insert(root, Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => 2 }));
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => root });
+    doc.trailer.set("Root", catalog);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    assert_over_budget(&check_one("parent-loop.pdf", &bytes), "page tree depth");
+}
+
 #[test]
 fn form_fan_out_is_over_budget_on_visits() {
     // Ten levels of forms, each drawing the next ten times: 10^10 draws from a few kilobytes.

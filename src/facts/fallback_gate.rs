@@ -4,7 +4,8 @@
 //! it is drawn (fan-out), expands every ToUnicode range code by code, and decompresses every stream
 //! whole. So before the fallback runs, the same graph is walked here, bounded: the depth of nested
 //! forms (cycles included), the draws per page, the codes a CMap spans and the bytes streams inflate
-//! to. A document over any of these is over budget, the budget named.
+//! to, and the /Parent chain it climbs for a page's inherited attributes. A document over any of
+//! these is over budget, the budget named.
 
 use super::cmap::CodeMap;
 use super::content::Lexer;
@@ -14,6 +15,8 @@ use std::collections::{BTreeMap, HashMap};
 
 /// Forms nested deeper than this are not handed to pdf-extract; its thread's stack is sized for it.
 pub const MAX_FORM_DEPTH: usize = 32;
+/// Parent hops above a page: real page trees are a few levels deep; a longer chain is a loop.
+pub const MAX_PAGE_TREE_DEPTH: usize = 64;
 /// The fallback thread's stack: generous for `MAX_FORM_DEPTH` levels of pdf-extract's recursion
 /// (a few kilobytes each) and lopdf's nested-object parser (100 levels). Reserved, not committed.
 pub const FALLBACK_STACK_BYTES: usize = 256 << 20;
@@ -32,6 +35,7 @@ pub fn refusal(doc: &Document, pages: &BTreeMap<u32, ObjectId>, limits: &GateLim
     walk.streams()
         .err()
         .or_else(|| walk.to_unicode_maps().err())
+        .or_else(|| pages.values().find_map(|&page_id| walk.parent_chain(page_id).err()))
         .or_else(|| pages.values().find_map(|&page_id| walk.page(page_id).err()))
 }
 
@@ -95,6 +99,19 @@ impl<'a> Walk<'a> {
             Object::Reference(id) => self.doc.get_object(*id).ok(),
             other => Some(other),
         }
+    }
+
+    /// pdf-extract looks a page's MediaBox up the /Parent chain with no guard: a chain that loops
+    /// (found by the fallback fuzz target) kept its thread busy for ever, past every deadline.
+    fn parent_chain(&self, page_id: ObjectId) -> Result<(), BudgetHit> {
+        let mut id = page_id;
+        for _ in 0..=MAX_PAGE_TREE_DEPTH {
+            let Ok(parent) = self.doc.get_dictionary(id).and_then(|page| page.get(b"Parent")?.as_reference()) else {
+                return Ok(());
+            };
+            id = parent;
+        }
+        Err(BudgetHit::over(BudgetName::PageTreeDepth, MAX_PAGE_TREE_DEPTH))
     }
 
     fn page(&mut self, page_id: ObjectId) -> Result<(), BudgetHit> {
