@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
         // two of them the fallback switches itself off, and the rest of the run would not test it).
         // libFuzzer's own -timeout cannot be relied on here: its alarm may land on that thread.
         match pages_text(data, Duration::from_secs(5)) {
-            Err(FallbackError::TimedOut) => panic!("pdf-extract ran past its deadline on a document the gate let through"),
+            Err(FallbackError::TimedOut) => panic!("pdf-extract ran past its deadline: the gate let it through"),
             Err(FallbackError::Disabled) => unreachable!("the fallback switched itself off"),
             _ => {}
         }

@@ -22,4 +22,11 @@ fuzz_target!(|data: &[u8]| {
     let facts = facts_from_bytes(data, "pdf", &BUDGET, &TRUST, Instant::now());
     // Facts are plain data: they must serialise (the JSON report and the cache both do).
     serde_json::to_vec(&facts).expect("facts serialise");
+    // The pdf-extract fallback past its deadline leaves a thread behind, and after two of them
+    // switches itself off for the rest of the process: a finding, and the fallback target's to
+    // explain (see fuzz/fuzz_targets/fallback.rs).
+    let fallback = facts.pdf.as_ref().and_then(|pdf| pdf.text_fallback.as_ref());
+    if let Some(problem) = fallback.and_then(|fallback| fallback.problem.as_deref()) {
+        assert!(!matches!(problem, "TimedOut" | "Disabled"), "pdf-extract fallback: {problem}");
+    }
 });
