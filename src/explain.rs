@@ -167,14 +167,14 @@ pub fn inspect(path: &str, facts: &FileFacts, lang: Lang) -> String {
                     "fonts the main reader cannot decode; pages read again with the fallback reader"
                 )
             ),
-            // The fallback reader's own detail is English: for English readers only.
             Some(problem) => writeln!(
                 out,
-                "  {}",
-                lang.pick(
-                    "phông chữ không giải mã được; bộ đọc dự phòng cũng không đọc được".to_string(),
-                    format!("fonts the main reader cannot decode; the fallback reader failed too ({problem})")
-                )
+                "  {} ({})",
+                l(
+                    "phông chữ không giải mã được; bộ đọc dự phòng cũng không đọc được",
+                    "fonts the main reader cannot decode; the fallback reader failed too"
+                ),
+                problem.words(lang)
             ),
         };
     }

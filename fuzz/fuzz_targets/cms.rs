@@ -8,7 +8,8 @@ use std::sync::LazyLock;
 
 static TRUST: LazyLock<TrustStore> = LazyLock::new(TrustStore::builtin);
 
-const SUBFILTERS: [Option<&str>; 4] = [None, Some("adbe.pkcs7.detached"), Some("adbe.pkcs7.sha1"), Some("ETSI.RFC3161")];
+const SUBFILTERS: [Option<&str>; 4] =
+    [None, Some("adbe.pkcs7.detached"), Some("adbe.pkcs7.sha1"), Some("ETSI.RFC3161")];
 
 fuzz_target!(|data: &[u8]| {
     let signed: [&[u8]; 2] = [b"%PDF-1.7 signed bytes", b" and after the hole"];

@@ -1,6 +1,7 @@
 //! PDF load, page text, header facts and every signature check, as `check` runs them on one file.
 #![no_main]
 
+use kiemchung::facts::fallback::FallbackError;
 use kiemchung::facts::{facts_from_bytes, signature::TrustStore, Budget};
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
@@ -26,7 +27,10 @@ fuzz_target!(|data: &[u8]| {
     // switches itself off for the rest of the process: a finding, and the fallback target's to
     // explain (see fuzz/fuzz_targets/fallback.rs).
     let fallback = facts.pdf.as_ref().and_then(|pdf| pdf.text_fallback.as_ref());
-    if let Some(problem) = fallback.and_then(|fallback| fallback.problem.as_deref()) {
-        assert!(!matches!(problem, "TimedOut" | "Disabled"), "pdf-extract fallback: {problem}");
+    if let Some(problem) = fallback.and_then(|fallback| fallback.problem.as_ref()) {
+        assert!(
+            !matches!(problem, FallbackError::TimedOut | FallbackError::Disabled),
+            "pdf-extract fallback: {problem:?}"
+        );
     }
 });

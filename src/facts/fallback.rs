@@ -19,13 +19,31 @@ const THREAD_NAME: &str = "kiemchung-text-fallback";
 static ABANDONED: AtomicUsize = AtomicUsize::new(0);
 static QUIET_PANICS: Once = Once::new();
 
-/// Why the fallback gave no text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why the fallback gave no text. Kept in a file's facts (and so in the cache and JSON report).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "kebab-case")]
 pub enum FallbackError {
+    /// Switched off for the rest of the run after too many threads ran past their deadline.
     Disabled,
     TimedOut,
     Panicked,
+    /// pdf-extract's own error (English, from the library).
     Failed(String),
+}
+
+impl FallbackError {
+    /// What went wrong, for a reader of `lang`; pdf-extract's own detail only in English.
+    pub fn words(&self, lang: crate::model::Lang) -> String {
+        let (vi, en) = match self {
+            FallbackError::Disabled => ("đã tắt trong lượt kiểm tra này", "switched off for this run"),
+            FallbackError::TimedOut => ("quá thời gian cho phép", "ran out of time"),
+            FallbackError::Panicked => ("gặp lỗi nội bộ", "crashed"),
+            FallbackError::Failed(detail) => {
+                return lang.pick("không đọc được tệp".to_string(), format!("could not read the file: {detail}"))
+            }
+        };
+        lang.pick(vi, en).to_string()
+    }
 }
 
 /// The text of every page pdf-extract can read (page 1 first), within `deadline`. Only for a
@@ -69,4 +87,30 @@ fn silence_fallback_panics() {
             }
         }));
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FallbackError;
+    use crate::model::Lang;
+
+    #[test]
+    fn a_problem_is_kept_as_a_kind_with_its_detail() {
+        let failed = FallbackError::Failed("invalid file header".into());
+        let json = serde_json::to_string(&failed).unwrap();
+        assert_eq!(json, r#"{"kind":"failed","detail":"invalid file header"}"#);
+        assert_eq!(serde_json::from_str::<FallbackError>(&json).unwrap(), failed);
+        let timed_out = serde_json::to_string(&FallbackError::TimedOut).unwrap();
+        assert_eq!(timed_out, r#"{"kind":"timed-out"}"#);
+    }
+
+    #[test]
+    fn the_library_english_detail_reaches_english_readers_only() {
+        let failed = FallbackError::Failed("invalid file header".into());
+        assert!(!failed.words(Lang::Vi).contains("invalid"), "{}", failed.words(Lang::Vi));
+        assert!(failed.words(Lang::En).contains("invalid file header"));
+        for problem in [FallbackError::Disabled, FallbackError::TimedOut, FallbackError::Panicked] {
+            assert_ne!(problem.words(Lang::Vi), problem.words(Lang::En));
+        }
+    }
 }

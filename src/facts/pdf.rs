@@ -120,7 +120,7 @@ pub struct TextFallback {
     /// Pages whose text now comes from pdf-extract.
     pub pages: Vec<u32>,
     /// Why pdf-extract gave nothing (timed out, panicked, failed, switched off).
-    pub problem: Option<String>,
+    pub problem: Option<super::fallback::FallbackError>,
 }
 
 /// Fewer letters than this on a page means "no text": an OCR speck is not a text layer.
@@ -317,7 +317,7 @@ fn read_pages(
                 analysis = redone;
                 TextFallback { pages: replaced, problem: None }
             }
-            Err(problem) => TextFallback { pages: Vec::new(), problem: Some(format!("{problem:?}")) },
+            Err(problem) => TextFallback { pages: Vec::new(), problem: Some(problem) },
         });
     }
     Ok(PageReading { analysis, text_fallback, legacy: reader.legacy.or(recognised_legacy) })
