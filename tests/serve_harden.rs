@@ -149,6 +149,40 @@ fn a_request_head_sent_a_byte_at_a_time_is_closed_at_the_read_timeout() {
     assert_eq!(server.get("/healthz", None).text(), "ok");
 }
 
+#[test]
+fn past_max_connections_a_new_client_waits_for_a_place_and_is_then_answered() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path(), &["--max-connections", "2", "--read-timeout", "60s"]);
+    // Two clients that connect and say nothing hold both places (for up to the read timeout).
+    let silent: Vec<TcpStream> = (0..2).map(|_| TcpStream::connect(&server.address).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let address = server.address.clone();
+    let third = std::thread::spawn(move || {
+        let start = Instant::now();
+        let mut stream = TcpStream::connect(&address).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        stream.write_all(b"GET /healthz HTTP/1.0\r\nHost: x\r\n\r\n").unwrap();
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw);
+        (Response::parse(&raw), start.elapsed())
+    });
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(!third.is_finished(), "a third connection was served while two held every place");
+    let freed = Instant::now();
+    drop(silent);
+    let (answer, _) = third.join().unwrap();
+    assert_eq!(answer.text(), "ok");
+    assert!(freed.elapsed() < Duration::from_secs(10), "served {:?} after a place freed", freed.elapsed());
+    // The cap is a count of connections: zero is refused before the server starts.
+    let refused = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--max-connections", "0", "--data"])
+        .arg(data.path())
+        .stdout(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2), "{}", String::from_utf8_lossy(&refused.stderr));
+}
+
 /// The head of an upload of `parts` and its body.
 fn upload_bytes(path: &str, parts: &[Part]) -> (Vec<u8>, Vec<u8>) {
     let (content_type, body) = multipart(parts);

@@ -1,8 +1,9 @@
 //! The accept loop, in place of `axum::serve` (which sets no timer, so hyper's header timeout never
 //! runs): HTTP/1 connections whose request head must arrive within `--read-timeout` (a slowloris
 //! holding connections open with a header a byte at a time, or an idle keep-alive, is closed), each
-//! request told its client's address (the login lockout counts by it), and a graceful stop on
-//! Ctrl-C that waits a few seconds at most for requests in flight.
+//! request told its client's address (the login lockout counts by it), at most `--max-connections`
+//! of them open at once, and a graceful stop on Ctrl-C that waits a few seconds at most for
+//! requests in flight.
 
 use axum::extract::ConnectInfo;
 use axum::Router;
@@ -11,21 +12,38 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
 /// How long a stop waits for the requests in flight.
 const STOP_GRACE: Duration = Duration::from_secs(5);
 
+/// How connections are bounded.
+pub struct Connections {
+    /// The time a request head may take (and an idle keep-alive may last).
+    pub header_timeout: Duration,
+    /// Connections open at once. At the cap the server stops accepting and new clients wait in the
+    /// kernel's queue: many slow clients then delay others, where without a cap they would use up
+    /// the process's file descriptors and make every accept, upload and check fail.
+    pub max: usize,
+}
+
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
-    header_timeout: Duration,
+    connections: Connections,
     stop: impl Future<Output = ()>,
 ) {
     let graceful = GracefulShutdown::new();
+    let open = Arc::new(Semaphore::new(connections.max));
     let mut stop = std::pin::pin!(stop);
     loop {
+        let permit = tokio::select! {
+            permit = open.clone().acquire_owned() => permit.expect("the semaphore is never closed"),
+            () = &mut stop => break,
+        };
         let (stream, client) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
@@ -46,12 +64,13 @@ pub async fn serve(
         });
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
-            .header_read_timeout(header_timeout)
+            .header_read_timeout(connections.header_timeout)
             .serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             // A client that goes away or times out ends its own connection, nothing else.
             let _ = connection.await;
+            drop(permit);
         });
     }
     let _ = tokio::time::timeout(STOP_GRACE, graceful.shutdown()).await;

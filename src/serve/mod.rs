@@ -71,6 +71,9 @@ pub struct ServeArgs {
     /// Thời gian chờ tối đa phần đầu của một yêu cầu, và mỗi quãng lặng giữa dữ liệu tải lên (vd. 30s, 2m)
     #[arg(long, default_value = "30s", value_parser = parse_duration)]
     read_timeout: Duration,
+    /// Số kết nối mở cùng lúc tối đa; quá thì kết nối mới chờ đến lượt (giữ dưới giới hạn số tệp mở của hệ thống)
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=65_536))]
+    max_connections: u32,
     /// Thời gian tối đa cho cả một lần tải lên (vd. 60m, 2h)
     #[arg(long, default_value = "60m", value_parser = parse_duration)]
     upload_timeout: Duration,
@@ -195,10 +198,17 @@ pub fn run(args: ServeArgs, lang: Lang) -> Result<u8, String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    runtime.block_on(serve(app, address, keep, lang))
+    let connections = listen::Connections { header_timeout: args.read_timeout, max: args.max_connections as usize };
+    runtime.block_on(serve(app, address, connections, keep, lang))
 }
 
-async fn serve(app: Arc<App>, address: SocketAddr, keep: Duration, lang: Lang) -> Result<u8, String> {
+async fn serve(
+    app: Arc<App>,
+    address: SocketAddr,
+    connections: listen::Connections,
+    keep: Duration,
+    lang: Lang,
+) -> Result<u8, String> {
     let listener = tokio::net::TcpListener::bind(address).await.map_err(|e| format!("--listen {address}: {e}"))?;
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
     // The first line on stdout is the address (tests and scripts read it; `--listen …:0` picks a port).
@@ -218,12 +228,11 @@ async fn serve(app: Arc<App>, address: SocketAddr, keep: Duration, lang: Lang) -
             let _ = tokio::task::spawn_blocking(move || store.sweep(keep)).await;
         }
     });
-    let header_timeout = app.timeouts.read;
     let router = routes::router(app);
     let stop = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    listen::serve(listener, router, header_timeout, stop).await;
+    listen::serve(listener, router, connections, stop).await;
     Ok(0)
 }
 
