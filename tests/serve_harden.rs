@@ -293,6 +293,31 @@ fn uploads_past_the_data_quota_are_507_counting_reports_and_what_retention_frees
     assert!(refused.text().contains("storage for checks is full"), "{}", refused.text());
 }
 
+#[test]
+fn an_upload_larger_than_the_disk_is_507_before_a_byte_is_read_even_within_the_quota() {
+    let data = tempfile::tempdir().unwrap();
+    // Quota and upload limit far beyond any disk this runs on: only the disk can refuse.
+    let server = Server::start(data.path(), &["--data-quota", "100000000G", "--max-upload", "100000000G"]);
+    let declared = 1u64 << 56;
+    for (path, words) in
+        [("/api/check", "ổ đĩa của máy chủ đã đầy"), ("/api/check?lang=en", "the server's disk is full")]
+    {
+        let mut stream = TcpStream::connect(&server.address).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.0\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: {declared}\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw);
+        let refused = Response::parse(&raw);
+        assert_eq!(refused.status, 507, "{}", refused.text());
+        assert!(refused.json()["error"].as_str().unwrap().contains(words), "{}", refused.text());
+    }
+    assert!(files_under(&data.path().join("checks")).is_empty(), "{:?}", files_under(data.path()));
+    assert_eq!(server.get("/healthz", None).text(), "ok");
+}
+
 /// A flag's entry in `--help`, its words only (columns and wrapping differ between commands).
 fn flag_help(help: &str, flag: &str) -> String {
     let mut lines = help.lines().skip_while(|line| !line.contains(&format!("{flag} ")));

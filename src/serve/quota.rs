@@ -90,6 +90,17 @@ impl Drop for Reservation<'_> {
     }
 }
 
+/// Room kept free on the disk beyond an upload: its reports, the facts cache, the system's own.
+const DISK_MARGIN: u64 = 256 << 20;
+
+/// Whether the disk holding `path` has room for `bytes` more and the margin. `--data-quota` may be
+/// larger than the disk, or the disk shared: a quota that fits on a full disk would only turn into
+/// uploads failing halfway. When the free space cannot be read the answer is yes (the write then
+/// says whether it fits).
+pub fn disk_has_room(path: &Path, bytes: u64) -> bool {
+    fs4::available_space(path).map_or(true, |free| bytes.saturating_add(DISK_MARGIN) <= free)
+}
+
 /// A size as people read it: `8 KiB`, `512 MiB`, `1,5 GiB` (a decimal comma in Vietnamese).
 pub fn size_text(bytes: u64, lang: kiemchung::model::Lang) -> String {
     const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
@@ -164,6 +175,15 @@ mod tests {
         assert_eq!(size_of(dir.path()), 123);
         assert_eq!(size_of(&dir.path().join("a/one")), 100);
         assert_eq!(size_of(&dir.path().join("absent")), 0);
+    }
+
+    #[test]
+    fn the_disk_has_room_for_little_and_not_for_more_than_it_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(disk_has_room(dir.path(), 1));
+        assert!(!disk_has_room(dir.path(), u64::MAX - 1));
+        // A path whose free space cannot be read leaves the decision to the write itself.
+        assert!(disk_has_room(&dir.path().join("absent/deeper"), u64::MAX));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::auth::{self, Viewer};
 use super::deadline;
 use super::queue::{self, Job};
-use super::quota::size_text;
+use super::quota::{self, size_text};
 use super::store::{self, Check, State};
 use super::upload::{self, UploadError};
 use super::{login, page, App};
@@ -153,6 +153,9 @@ async fn post_check(
     if !app.store.quota.fits(declared.unwrap_or(0)) {
         return upload_error(UploadError::NoSpace, &app, lang);
     }
+    if declared.is_some_and(|length| !quota::disk_has_room(app.store.root(), length)) {
+        return upload_error(UploadError::DiskFull, &app, lang);
+    }
     let _uploading = Uploading::enter(&app);
     if app.store.count_waiting() + app.uploading.load(Ordering::SeqCst) > app.max_queue {
         return error(
@@ -217,6 +220,26 @@ fn upload_error(why: UploadError, app: &App, lang: Lang) -> Response {
         UploadError::Bad(message) => error(StatusCode::BAD_REQUEST, message),
         UploadError::TooSlow(message) => error(StatusCode::REQUEST_TIMEOUT, message),
         UploadError::NoSpace => error(StatusCode::INSUFFICIENT_STORAGE, no_space(app, lang)),
+        UploadError::DiskFull => error(
+            StatusCode::INSUFFICIENT_STORAGE,
+            lang.pick(
+                "ổ đĩa của máy chủ đã đầy nên chưa nhận được tệp tải lên; xin báo người quản trị máy chủ",
+                "the server's disk is full, so it cannot take the upload; tell the server's administrator",
+            )
+            .into(),
+        ),
+        UploadError::Storage(why) => {
+            // The detail is for the administrator (English, the system's words), not the clerk.
+            eprintln!("kiemchung serve: storing an upload: {why}");
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                lang.pick(
+                    "máy chủ không lưu được tệp tải lên; xin thử lại hoặc báo người quản trị máy chủ",
+                    "the server could not store the upload; try again or tell the server's administrator",
+                )
+                .into(),
+            )
+        }
     }
 }
 

@@ -41,6 +41,18 @@ pub enum UploadError {
     TooSlow(String),
     /// 507: past `--data-quota`.
     NoSpace,
+    /// 507: the disk holding `--data` is full, whatever the quota says.
+    DiskFull,
+    /// 500: the server could not write what it received (its own fault, not the upload's).
+    Storage(std::io::Error),
+}
+
+/// A failed write on the server's side: a full disk is said as such, anything else is the server's.
+pub fn storage_error(error: std::io::Error) -> UploadError {
+    match error.kind() {
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => UploadError::DiskFull,
+        _ => UploadError::Storage(error),
+    }
 }
 
 /// Where an upload is received (`staging`, created here) and where it goes once whole (`upload`).
@@ -101,7 +113,7 @@ pub async fn receive(
     lang: Lang,
 ) -> Result<Upload, UploadError> {
     let (staging, upload_dir) = (folders.staging.as_path(), folders.upload.as_path());
-    tokio::fs::create_dir_all(staging).await.map_err(|e| UploadError::Bad(e.to_string()))?;
+    tokio::fs::create_dir_all(staging).await.map_err(storage_error)?;
     let mut fields = Fields::default();
     let mut names: Vec<Vec<String>> = Vec::new();
     let mut bytes: u64 = 0;
@@ -148,7 +160,7 @@ pub async fn receive(
             Layout::Loose(unit) => tokio::fs::rename(staging, upload_dir.join(unit)).await,
         }
     };
-    moved.await.map_err(|e| UploadError::Bad(e.to_string()))?;
+    moved.await.map_err(storage_error)?;
     // A single .zip stays one file: the library reads it in place, never extracted.
     let root = match layout {
         Layout::Top(top) | Layout::Loose(top) => top,
@@ -194,7 +206,15 @@ async fn write_part(
     lang: Lang,
 ) -> Result<u64, UploadError> {
     let Budget { mut bytes, limits, reservation } = budget;
-    let bad = |e: std::io::Error| UploadError::Bad(e.to_string());
+    // A name this system cannot hold (on Windows `con`, `a.`, `a?`) is the upload's; the rest the server's.
+    let cannot_make = |error: std::io::Error| match error.kind() {
+        std::io::ErrorKind::InvalidFilename | std::io::ErrorKind::InvalidInput => UploadError::Bad(format!(
+            "'{}': {}",
+            parts.join("/"),
+            lang.pick("tên tệp không dùng được trên máy chủ", "a file name the server's system cannot hold")
+        )),
+        _ => storage_error(error),
+    };
     let mut path: PathBuf = staging.to_path_buf();
     for folder in &parts[..parts.len() - 1] {
         path.push(folder);
@@ -202,19 +222,19 @@ async fn write_part(
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 // Only a folder this upload made itself: never a link, never a file.
-                let meta = tokio::fs::symlink_metadata(&path).await.map_err(bad)?;
+                let meta = tokio::fs::symlink_metadata(&path).await.map_err(storage_error)?;
                 if !meta.is_dir() {
                     return Err(duplicate(parts, lang));
                 }
             }
-            Err(e) => return Err(bad(e)),
+            Err(e) => return Err(cannot_make(e)),
         }
     }
     path.push(&parts[parts.len() - 1]);
     let mut file = match tokio::fs::OpenOptions::new().write(true).create_new(true).open(&path).await {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(duplicate(parts, lang)),
-        Err(e) => return Err(bad(e)),
+        Err(e) => return Err(cannot_make(e)),
     };
     while let Some(chunk) = field.chunk().await.map_err(|e| multipart_error(e, lang))? {
         bytes += chunk.len() as u64;
@@ -224,9 +244,9 @@ async fn write_part(
         if !reservation.take(chunk.len() as u64) {
             return Err(UploadError::NoSpace);
         }
-        file.write_all(&chunk).await.map_err(bad)?;
+        file.write_all(&chunk).await.map_err(storage_error)?;
     }
-    file.flush().await.map_err(bad)?;
+    file.flush().await.map_err(storage_error)?;
     Ok(bytes)
 }
 
@@ -261,5 +281,20 @@ fn multipart_error(error: axum::extract::multipart::MultipartError, lang: Lang) 
         UploadError::TooLarge(lang.pick("tải lên quá lớn".into(), "upload too large".into()))
     } else {
         UploadError::Bad(format!("{}: {}", lang.pick("biểu mẫu tải lên hỏng", "malformed upload"), error.body_text()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{storage_error, UploadError};
+    use std::io::{Error, ErrorKind};
+
+    #[test]
+    fn a_full_disk_is_said_as_such_and_other_write_failures_are_the_servers() {
+        assert!(matches!(storage_error(Error::from(ErrorKind::StorageFull)), UploadError::DiskFull));
+        assert!(matches!(storage_error(Error::from(ErrorKind::QuotaExceeded)), UploadError::DiskFull));
+        #[cfg(unix)]
+        assert!(matches!(storage_error(Error::from_raw_os_error(libc::ENOSPC)), UploadError::DiskFull));
+        assert!(matches!(storage_error(Error::from(ErrorKind::PermissionDenied)), UploadError::Storage(_)));
     }
 }
