@@ -33,7 +33,7 @@ pub enum FallbackError {
 
 impl FallbackError {
     /// What went wrong, for a reader of `lang`; pdf-extract's own detail only in English.
-    pub fn words(&self, lang: crate::model::Lang) -> String {
+    pub fn words(&self, lang: crate::rules::Lang) -> String {
         let (vi, en) = match self {
             FallbackError::Disabled => ("đã tắt trong lượt kiểm tra này", "switched off for this run"),
             FallbackError::TimedOut => ("quá thời gian cho phép", "ran out of time"),
@@ -92,7 +92,7 @@ fn silence_fallback_panics() {
 #[cfg(test)]
 mod tests {
     use super::FallbackError;
-    use crate::model::Lang;
+    use crate::rules::Lang;
 
     #[test]
     fn a_problem_is_kept_as_a_kind_with_its_detail() {
