@@ -300,7 +300,7 @@ fn an_upload_larger_than_the_disk_is_507_before_a_byte_is_read_even_within_the_q
     let server = Server::start(data.path(), &["--data-quota", "100000000G", "--max-upload", "100000000G"]);
     let declared = 1u64 << 56;
     for (path, words) in
-        [("/api/check", "ổ đĩa của máy chủ đã đầy"), ("/api/check?lang=en", "the server's disk is full")]
+        [("/api/check", "ổ đĩa của máy chủ không còn đủ chỗ"), ("/api/check?lang=en", "disk has no room left")]
     {
         let mut stream = TcpStream::connect(&server.address).unwrap();
         stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();

@@ -223,8 +223,8 @@ fn upload_error(why: UploadError, app: &App, lang: Lang) -> Response {
         UploadError::DiskFull => error(
             StatusCode::INSUFFICIENT_STORAGE,
             lang.pick(
-                "ổ đĩa của máy chủ đã đầy nên chưa nhận được tệp tải lên; xin báo người quản trị máy chủ",
-                "the server's disk is full, so it cannot take the upload; tell the server's administrator",
+                "ổ đĩa của máy chủ không còn đủ chỗ cho lần tải lên này; xin báo người quản trị máy chủ",
+                "the server's disk has no room left for this upload; tell the server's administrator",
             )
             .into(),
         ),
